@@ -1,0 +1,9 @@
+using Microsoft.Azure.Functions.Worker;
+
+namespace Functions;
+
+public sealed class ComputeFunction
+{
+    [Function("Compute")]
+    public Task Compute([QueueTrigger("jobs", Connection = "AzureWebJobsStorage")] string message) => Task.CompletedTask;
+}

@@ -1,0 +1,8 @@
+using Functions.Jobs;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddComputeJobs(builder.Configuration);
+builder.Build().Run();

@@ -1,0 +1,54 @@
+using Functions.Compute;
+
+namespace Functions.Tests.Compute;
+
+public sealed class ComputeExecutorTests
+{
+    [Fact]
+    public async Task ForEachAsync_RunsEveryIndexOnDedicatedThreads()
+    {
+        using var executor = new ComputeExecutor(3);
+        var results = await executor.ForEachAsync(5, 105, i => $"{i}:{Thread.CurrentThread.Name}", null, CancellationToken.None);
+
+        Assert.Equal(100, results.Length);
+        for (var i = 0; i < 100; i++) Assert.StartsWith($"{i + 5}:compute-", results[i]);
+    }
+
+    [Fact]
+    public async Task ForEachAsync_EndsSearch_SkipsLaterIndicesButFinishesEarlierOnes()
+    {
+        using var executor = new ComputeExecutor(2);
+        var results = await executor.ForEachAsync(0, 10_000, i => i.ToString(), r => r == "40", CancellationToken.None);
+
+        for (var i = 0; i <= 40; i++) Assert.Equal(i.ToString(), results[i]);
+        Assert.True(results.Skip(41).Count(r => r is not null) < 10, "indices after the decisive one should not be started");
+    }
+
+    [Fact]
+    public async Task ForEachAsync_BodyThrows_TaskFaultsWithThatException()
+    {
+        using var executor = new ComputeExecutor(2);
+        var task = executor.ForEachAsync<string>(0, 50, i => i == 7 ? throw new InvalidOperationException("boom") : "ok", null, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => task);
+        Assert.Equal("boom", error.Message);
+    }
+
+    [Fact]
+    public async Task ForEachAsync_Canceled_TaskIsCanceled()
+    {
+        using var executor = new ComputeExecutor(2);
+        using var cancellation = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = executor.ForEachAsync(0, 1_000_000, i =>
+        {
+            started.TrySetResult();
+            cancellation.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(1));
+            return "x";
+        }, null, cancellation.Token);
+
+        await started.Task;
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+    }
+}
