@@ -1,9 +1,18 @@
+using Functions.Jobs;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Functions;
 
-public sealed class ComputeFunction
+/// <summary>The queue face: computes job messages, and ends the jobs of messages the host gave up on.</summary>
+public sealed class ComputeFunction(JobRunner runner)
 {
-    [Function("Compute")]
-    public Task Compute([QueueTrigger("jobs", Connection = "AzureWebJobsStorage")] string message) => Task.CompletedTask;
+    [Function(nameof(Compute))]
+    public Task Compute(
+        [QueueTrigger(StorageNames.JobsQueue, Connection = StorageNames.Connection)] string message, CancellationToken cancellationToken) =>
+        runner.RunAsync(message, cancellationToken);
+
+    [Function(nameof(FailPoisoned))]
+    public Task FailPoisoned(
+        [QueueTrigger(StorageNames.PoisonQueue, Connection = StorageNames.Connection)] string message, CancellationToken cancellationToken) =>
+        runner.FailPoisonedAsync(message, cancellationToken);
 }

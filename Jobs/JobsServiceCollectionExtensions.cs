@@ -1,12 +1,35 @@
+using Functions.Compute;
+using Functions.Compute.Primes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Functions.Jobs;
 
 public static class JobsServiceCollectionExtensions
 {
+    /// <summary>The app's composition: storage clients, the job services, the compute executor and the kinds.</summary>
     public static IServiceCollection AddComputeJobs(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section));
+        services.AddOptions<ComputeOptions>().Bind(configuration.GetSection(ComputeOptions.Section));
+        services.AddStorageClients(configuration);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<StorageInitializer>();
+        services.AddSingleton<IJobStore, TableJobStore>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobService>();
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton(provider =>
+        {
+            var threads = provider.GetRequiredService<IOptions<ComputeOptions>>().Value.Threads;
+            return new ComputeExecutor(threads > 0 ? threads : Environment.ProcessorCount);
+        });
+
+        services.AddSingleton<ComputeKinds>();
+        services.AddSingleton<IComputeKind, PrimesKind>();
         return services;
     }
 }

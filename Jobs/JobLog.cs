@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Jobs;
+
+/// <summary>Every log line about a job, each carrying its id.</summary>
+internal static partial class JobLog
+{
+    [LoggerMessage(LogLevel.Information, "Job {JobId} submitted ({Kind})")]
+    public static partial void Submitted(ILogger logger, string jobId, string kind);
+
+    [LoggerMessage(LogLevel.Error, "Job {JobId} could not be enqueued")]
+    public static partial void EnqueueFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(LogLevel.Critical, "Job {JobId} could not be enqueued nor removed; it stays queued without a message")]
+    public static partial void OrphanNotRemoved(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} canceled")]
+    public static partial void Canceled(ILogger logger, string jobId);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} started: {ChunkCount} chunks in {RangeCount} ranges")]
+    public static partial void Started(ILogger logger, string jobId, int chunkCount, int rangeCount);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} range {Range} computed {Chunks} chunks in {Milliseconds} ms")]
+    public static partial void RangeComputed(ILogger logger, string jobId, int range, int chunks, long milliseconds);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} range {Range} stopped: the job is {Status}")]
+    public static partial void RangeStopped(ILogger logger, string jobId, int range, JobStatus status);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} finished: {Status}")]
+    public static partial void Finished(ILogger logger, string jobId, JobStatus status);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId}: message ignored, the job is {Status}")]
+    public static partial void AlreadyFinished(ILogger logger, string jobId, JobStatus status);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: message for an unknown job ignored")]
+    public static partial void UnknownJob(ILogger logger, string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Malformed queue message dropped: {Message}")]
+    public static partial void MalformedMessage(ILogger logger, string message);
+
+    [LoggerMessage(LogLevel.Error, "Job {JobId} failed: {Code} {Reason}")]
+    public static partial void Failed(ILogger logger, string jobId, string code, string reason);
+}

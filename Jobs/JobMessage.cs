@@ -1,0 +1,43 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace Functions.Jobs;
+
+/// <summary>A message on the jobs queue: start a job (<see cref="Range"/> null) or compute one range of it.</summary>
+public sealed record JobMessage(string JobId, int? Range = null)
+{
+    public string ToJson() => JsonSerializer.Serialize(this, JobJson.Options);
+
+    public static bool TryParse(string text, [NotNullWhen(true)] out JobMessage? message)
+    {
+        message = null;
+        try
+        {
+            message = JsonSerializer.Deserialize<JobMessage>(text, JobJson.Options);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        if (message is null || !JobIds.IsWellFormed(message.JobId) || message.Range < 0) message = null;
+        return message is not null;
+    }
+
+    /// <summary>The job id of a message that is otherwise unreadable, so its job can still be ended.</summary>
+    public static string? FindJobId(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("jobId", out var id)
+                && id.ValueKind == JsonValueKind.String
+                && JobIds.IsWellFormed(id.GetString()) ? id.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace Functions.Jobs;
+
+/// <summary>Settings of the HTTP side, section <c>Jobs</c>.</summary>
+public sealed class JobOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>The longest a request may hold with <c>?wait=</c>; Azure's HTTP front end drops requests at 230 s.</summary>
+    public int MaxWaitSeconds { get; set; } = 200;
+
+    /// <summary>The largest accepted job request body.</summary>
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The <c>Retry-After</c> sent while a job is queued or running.</summary>
+    public int RetryAfterSeconds { get; set; } = 2;
+}
+
+/// <summary>Settings of the compute side, section <c>Compute</c>.</summary>
+public sealed class ComputeOptions
+{
+    public const string Section = "Compute";
+
+    /// <summary>The work one queue invocation takes on; a bigger job fans out into range messages. Keep it well under functionTimeout.</summary>
+    public int InvocationBudgetSeconds { get; set; } = 60;
+
+    /// <summary>Compute threads; 0 means one per core.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>How often a running invocation writes its progress and checks for cancellation.</summary>
+    public int ProgressIntervalMilliseconds { get; set; } = 1000;
+}

@@ -1,0 +1,37 @@
+namespace Functions.Jobs;
+
+/// <summary>The stored state of a job: one row in the jobs table.</summary>
+/// <param name="Input">The job input as submitted, JSON.</param>
+/// <param name="RangeCount">How many queue invocations the work is split into; 0 until planned.</param>
+/// <param name="Result">The JSON result, when it is small enough to live in the row.</param>
+/// <param name="ResultBlob">The blob holding the result content (a PNG) or a large JSON result.</param>
+public sealed record JobRecord(
+    string Id,
+    string Kind,
+    string Input,
+    JobStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? CompletedAt = null,
+    int ChunkCount = 0,
+    int RangeCount = 0,
+    string? Result = null,
+    string? ResultBlob = null,
+    string? ResultContentType = null,
+    JobError? Error = null);
+
+public sealed record JobError(string Code, string Message);
+
+/// <summary>One queue invocation's share of a job: chunks [FirstChunk, EndChunk), its progress, and when done its partial.</summary>
+public sealed record RangeRecord(int Index, int FirstChunk, int EndChunk, int ChunksDone, BinaryData? Partial = null)
+{
+    public int ChunkCount => EndChunk - FirstChunk;
+
+    public bool IsDone => Partial is not null;
+}
+
+/// <summary>A job as read from storage, with the version its next conditional write must match.</summary>
+public sealed record JobSnapshot(JobRecord Job, string Version, IReadOnlyList<RangeRecord> Ranges)
+{
+    public int ChunksDone => Ranges.Sum(r => r.IsDone ? r.ChunkCount : r.ChunksDone);
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Functions.Compute;
+
+namespace Functions.Jobs;
+
+/// <summary>The body of <c>POST /api/jobs</c>: <c>{"kind":"primes","input":{"limit":10000000000}}</c>.</summary>
+public sealed record JobRequest(string Kind, JsonElement Input)
+{
+    /// <summary>Parses a request body; throws <see cref="InvalidInputException"/> naming the field at fault.</summary>
+    public static JobRequest Parse(ReadOnlyMemory<byte> body)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException("body", $"The body is not valid JSON: {e.Message}");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new InvalidInputException("body", "The body must be a JSON object with 'kind' and 'input'.");
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name is not ("kind" or "input"))
+                throw new InvalidInputException(property.Name, $"Unknown field '{property.Name}'; a job has 'kind' and 'input'.");
+        }
+
+        if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind == JsonValueKind.Null)
+            throw new InvalidInputException("kind", "'kind' is required.");
+        if (kind.ValueKind != JsonValueKind.String)
+            throw new InvalidInputException("kind", "'kind' must be a string.");
+        if (!root.TryGetProperty("input", out var input) || input.ValueKind == JsonValueKind.Null)
+            throw new InvalidInputException("input", "'input' is required.");
+        if (input.ValueKind != JsonValueKind.Object)
+            throw new InvalidInputException("input", "'input' must be a JSON object.");
+        return new JobRequest(kind.GetString()!, input);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace Functions.Jobs;
+
+/// <summary>What the API shows of a job.</summary>
+public sealed record JobView(
+    string Id,
+    string Kind,
+    JobStatus Status,
+    double Progress,
+    int ChunksDone,
+    int ChunksTotal,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    JsonElement? Result,
+    string? ResultUrl,
+    JobError? Error,
+    string StatusUrl)
+{
+    public static JobView From(JobSnapshot snapshot)
+    {
+        var job = snapshot.Job;
+        var done = job.Status == JobStatus.Succeeded ? job.ChunkCount : Math.Min(snapshot.ChunksDone, job.ChunkCount);
+        var progress = job.Status == JobStatus.Succeeded ? 1.0 : job.ChunkCount == 0 ? 0.0 : (double)done / job.ChunkCount;
+        return new JobView(
+            job.Id,
+            job.Kind,
+            job.Status,
+            Math.Round(progress, 4),
+            done,
+            job.ChunkCount,
+            job.CreatedAt,
+            job.StartedAt,
+            job.CompletedAt,
+            job.Result is null ? null : JsonDocument.Parse(job.Result).RootElement.Clone(),
+            job.Status == JobStatus.Succeeded && job.ResultBlob is not null ? ResultPath(job.Id) : null,
+            job.Error,
+            StatusPath(job.Id));
+    }
+
+    public static string StatusPath(string id) => $"/api/jobs/{id}";
+
+    public static string ResultPath(string id) => $"/api/jobs/{id}/result";
+}

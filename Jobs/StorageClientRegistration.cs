@@ -1,0 +1,56 @@
+using Azure.Core;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Functions.Jobs;
+
+/// <summary>
+/// Registers the app's storage clients from the same setting the triggers use: <c>AzureWebJobsStorage</c> as a
+/// connection string locally, or identity-based in Azure (<c>AzureWebJobsStorage__accountName</c> or
+/// <c>__queueServiceUri</c>/<c>__tableServiceUri</c>/<c>__blobServiceUri</c>, with <c>__credential</c> and <c>__clientId</c>).
+/// </summary>
+public static class StorageClientRegistration
+{
+    public static IServiceCollection AddStorageClients(this IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = configuration.GetSection(StorageNames.Connection);
+        services.AddAzureClients(clients =>
+        {
+            clients.ConfigureDefaults(options =>
+            {
+                options.Retry.MaxRetries = 3;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(500);
+                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+            });
+            if (!string.IsNullOrWhiteSpace(storage.Value))
+            {
+                clients.AddQueueServiceClient(storage.Value).ConfigureOptions(UseHostEncoding);
+                clients.AddTableServiceClient(storage.Value);
+                clients.AddBlobServiceClient(storage.Value);
+                return;
+            }
+
+            clients.AddQueueServiceClient(ServiceUri(storage, "queue")).WithCredential(Credential).ConfigureOptions(UseHostEncoding);
+            clients.AddTableServiceClient(ServiceUri(storage, "table")).WithCredential(Credential);
+            clients.AddBlobServiceClient(ServiceUri(storage, "blob")).WithCredential(Credential);
+        });
+        return services;
+
+        TokenCredential Credential(IServiceProvider provider) =>
+            provider.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(storage);
+    }
+
+    /// <summary>The service endpoint the Functions host would use for the same settings.</summary>
+    public static Uri ServiceUri(IConfigurationSection storage, string service)
+    {
+        if (storage[$"{service}ServiceUri"] is { Length: > 0 } uri) return new Uri(uri);
+        if (storage["accountName"] is { Length: > 0 } account) return new Uri($"https://{account}.{service}.core.windows.net");
+        throw new InvalidOperationException(
+            $"Storage is not configured: set '{StorageNames.Connection}' to a connection string, or '{StorageNames.Connection}__accountName' for an identity-based connection.");
+    }
+
+    // host.json sets extensions.queues.messageEncoding to base64: the trigger decodes what this client encodes.
+    private static void UseHostEncoding(QueueClientOptions options) => options.MessageEncoding = QueueMessageEncoding.Base64;
+}

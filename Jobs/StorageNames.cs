@@ -1,0 +1,17 @@
+namespace Functions.Jobs;
+
+/// <summary>The storage names shared by the code, host.json, the function bindings and infra/.</summary>
+public static class StorageNames
+{
+    /// <summary>The connection setting (section) the triggers and the app's own clients read.</summary>
+    public const string Connection = "AzureWebJobsStorage";
+
+    public const string JobsQueue = "jobs";
+
+    /// <summary>Where the host moves a message after maxDequeueCount failed attempts.</summary>
+    public const string PoisonQueue = JobsQueue + "-poison";
+
+    public const string JobsTable = "jobs";
+
+    public const string ResultsContainer = "job-results";
+}

@@ -1,0 +1,168 @@
+using System.Text;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Functions.Jobs;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Functions.Tests.Fixtures;
+
+/// <summary>
+/// The function app as Program.cs composes it, against a real storage account. The Functions host cannot run
+/// here, so this stands in for its two parts the tests need: invoking HTTP functions with a request, and a queue
+/// listener that decodes messages per host.json, retries failures and moves them to the poison queue after
+/// maxDequeueCount attempts.
+/// </summary>
+public sealed class FunctionApp : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly QueueClient _rawJobs;
+    private readonly QueueClient _rawPoison;
+
+    public FunctionApp(string connectionString, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? addTestServices = null)
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["Compute:ProgressIntervalMilliseconds"] = "200",
+        });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddComputeJobs(builder.Configuration);
+        addTestServices?.Invoke(builder.Services);
+        _services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Http = ActivatorUtilities.CreateInstance<HelloFunction>(_services);
+        Compute = ActivatorUtilities.CreateInstance<ComputeFunction>(_services);
+        var raw = new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        _rawJobs = raw.GetQueueClient(StorageNames.JobsQueue);
+        _rawPoison = raw.GetQueueClient(StorageNames.PoisonQueue);
+    }
+
+    public IServiceProvider Services => _services;
+
+    public HelloFunction Http { get; }
+
+    public ComputeFunction Compute { get; }
+
+    public IJobStore Store => _services.GetRequiredService<IJobStore>();
+
+    public QueueClient RawJobsQueue => _rawJobs;
+
+    public QueueClient RawPoisonQueue => _rawPoison;
+
+    /// <summary>Empties both queues, so a test sees only its own messages.</summary>
+    public async Task ClearQueuesAsync()
+    {
+        await _services.GetRequiredService<StorageInitializer>().EnsureQueuesAsync(CancellationToken.None);
+        await _rawJobs.ClearMessagesAsync();
+        await _rawPoison.ClearMessagesAsync();
+    }
+
+    /// <summary>Decodes a raw queue message the way the host does for host.json's messageEncoding.</summary>
+    public static string DecodeAsHost(string raw) =>
+        HostJson.MessageEncoding.Equals("base64", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8.GetString(Convert.FromBase64String(raw)) : raw;
+
+    /// <summary>One pass of the host's queue listeners: every visible message is handed to its function once.</summary>
+    public async Task<int> PumpOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var handled = 0;
+        foreach (var message in (await _rawJobs.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), cancellationToken)).Value)
+        {
+            handled++;
+            if (message.DequeueCount > HostJson.MaxDequeueCount)
+            {
+                await _rawPoison.SendMessageAsync(message.MessageText, cancellationToken);
+                await _rawJobs.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                continue;
+            }
+
+            await HandleAsync(_rawJobs, message, text => Compute.Compute(text, cancellationToken), cancellationToken);
+        }
+
+        foreach (var message in (await _rawPoison.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), cancellationToken)).Value)
+        {
+            handled++;
+            await HandleAsync(_rawPoison, message, text => Compute.FailPoisoned(text, cancellationToken), cancellationToken);
+        }
+
+        return handled;
+    }
+
+    /// <summary>Runs the queue listeners until <paramref name="condition"/> holds, failing after <paramref name="deadline"/>.</summary>
+    public async Task PumpUntilAsync(Func<Task<bool>> condition, TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        while (!await condition())
+        {
+            timeout.Token.ThrowIfCancellationRequested();
+            if (await PumpOnceAsync(timeout.Token) == 0) await Task.Yield();
+        }
+    }
+
+    public async Task<JobStatus?> StatusAsync(string id) => (await Store.GetAsync(id, CancellationToken.None))?.Job.Status;
+
+    public Task<HttpAnswer> GetAsync(string pathAndQuery) => SendAsync("GET", pathAndQuery);
+
+    public Task<HttpAnswer> PostJobAsync(string body, string query = "", string contentType = "application/json") =>
+        SendAsync("POST", "/api/jobs" + query, body, contentType);
+
+    public Task<HttpAnswer> DeleteAsync(string path) => SendAsync("DELETE", path);
+
+    /// <summary>Routes a request to its HTTP function as the host's routes in functions.metadata do, and runs the answer.</summary>
+    public async Task<HttpAnswer> SendAsync(string method, string pathAndQuery, string? body = null, string? contentType = "application/json", CancellationToken cancellationToken = default)
+    {
+        var context = new DefaultHttpContext { RequestServices = _services };
+        var queryStart = pathAndQuery.IndexOf('?');
+        var path = queryStart < 0 ? pathAndQuery : pathAndQuery[..queryStart];
+        context.Request.Method = method;
+        context.Request.Path = path;
+        context.Request.QueryString = new QueryString(queryStart < 0 ? "" : pathAndQuery[queryStart..]);
+        if (body is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = contentType;
+        }
+
+        context.Response.Body = new MemoryStream();
+        var segments = path.Trim('/').Split('/');
+        IActionResult result = (method, segments) switch
+        {
+            ("GET", ["api", "hello"]) => Http.Hello(context.Request),
+            ("GET", ["api", "kinds"]) => Http.ListKinds(context.Request),
+            ("POST", ["api", "jobs"]) => await Http.SubmitJob(context.Request, cancellationToken),
+            ("GET", ["api", "jobs", var id]) => await Http.GetJob(context.Request, id, cancellationToken),
+            ("DELETE", ["api", "jobs", var id]) => await Http.CancelJob(context.Request, id, cancellationToken),
+            ("GET", ["api", "jobs", var id, "result"]) => await Http.GetJobResult(context.Request, id, cancellationToken),
+            _ => throw new ArgumentException($"No function serves {method} {path}."),
+        };
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        return HttpAnswer.From(context.Response);
+    }
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+
+    private static async Task HandleAsync(QueueClient queue, QueueMessage message, Func<string, Task> function, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await function(DecodeAsHost(message.MessageText));
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The host leaves a failed message on the queue to be retried; here it becomes visible again at once.
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+            return;
+        }
+
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+
+namespace Functions.Tests.Jobs;
+
+[Collection(StorageCollection.Name)]
+public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private FunctionApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new FunctionApp(azurite.ConnectionString);
+        await _app.ClearQueuesAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Hello_WithName_GreetsByName()
+    {
+        var answer = await _app.GetAsync("/api/hello?name=Ada");
+
+        Assert.Equal(200, answer.Status);
+        Assert.StartsWith("text/plain", answer.ContentType);
+        Assert.Equal("Hello, Ada!", answer.Text);
+        Assert.Equal("Hello, world!", (await _app.GetAsync("/api/hello")).Text);
+    }
+
+    [Fact]
+    public async Task Kinds_ListsPrimesWithItsLimit()
+    {
+        var answer = await _app.GetAsync("/api/kinds");
+
+        Assert.Equal(200, answer.Status);
+        var primes = answer.Json.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "primes");
+        var limit = primes.GetProperty("input").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "limit");
+        Assert.Equal(0, limit.GetProperty("minimum").GetDouble());
+        Assert.True(limit.GetProperty("maximum").GetDouble() >= 1e12);
+    }
+
+    [Fact]
+    public async Task Submit_Accepted_MessageOnQueueComputesToTheRightCount()
+    {
+        var submit = await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000000}}""");
+
+        Assert.Equal(202, submit.Status);
+        var id = submit.Json.GetProperty("id").GetString()!;
+        Assert.True(JobIds.IsWellFormed(id));
+        Assert.Equal($"/api/jobs/{id}", submit.Header("Location"));
+        Assert.True(int.Parse(submit.Header("Retry-After")!) > 0);
+        Assert.Equal("queued", submit.Json.GetProperty("status").GetString());
+        Assert.Equal("primes", submit.Json.GetProperty("kind").GetString());
+        Assert.Equal($"/api/jobs/{id}", submit.Json.GetProperty("statusUrl").GetString());
+        Assert.True(submit.Json.GetProperty("createdAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
+
+        var queued = await _app.RawJobsQueue.ReceiveMessageAsync();
+        var text = FunctionApp.DecodeAsHost(queued.Value.MessageText);
+        Assert.Equal(id, JsonDocument.Parse(text).RootElement.GetProperty("jobId").GetString());
+        Assert.Equal(202, (await _app.GetAsync($"/api/jobs/{id}")).Status);
+
+        await _app.Compute.Compute(text, CancellationToken.None);
+
+        var done = await _app.GetAsync($"/api/jobs/{id}");
+        Assert.Equal(200, done.Status);
+        Assert.Equal("succeeded", done.Json.GetProperty("status").GetString());
+        Assert.Equal(78498, done.Json.GetProperty("result").GetProperty("count").GetInt64());
+        Assert.Equal(1.0, done.Json.GetProperty("progress").GetDouble());
+        Assert.False(done.Json.TryGetProperty("error", out _));
+    }
+
+    [Fact]
+    public async Task Submit_Primes1e10_ReturnsKnownCount()
+    {
+        var submit = await _app.PostJobAsync("""{"kind":"primes","input":{"limit":10000000000}}""");
+        var id = submit.Json.GetProperty("id").GetString()!;
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, TimeSpan.FromMinutes(5));
+
+        var done = await _app.GetAsync($"/api/jobs/{id}");
+        Assert.Equal(455052511, done.Json.GetProperty("result").GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task GetWithWait_ReturnsAsSoonAsTheJobFinishes()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":100}}""")).Json.GetProperty("id").GetString()!;
+        var clock = Stopwatch.StartNew();
+        var waiting = _app.GetAsync($"/api/jobs/{id}?wait=60");
+        Assert.False(waiting.IsCompleted);
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+        var finishedAt = clock.Elapsed;
+        var answer = await waiting.WaitAsync(Deadline);
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(25, answer.Json.GetProperty("result").GetProperty("count").GetInt64());
+        Assert.True(clock.Elapsed - finishedAt < TimeSpan.FromSeconds(5), $"the wait answered {clock.Elapsed - finishedAt} after the job finished");
+    }
+
+    [Fact]
+    public async Task GetWithWait_JobStillQueued_Answers202WhenTheWaitEnds()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":100}}""")).Json.GetProperty("id").GetString()!;
+
+        var answer = await _app.GetAsync($"/api/jobs/{id}?wait=1");
+
+        Assert.Equal(202, answer.Status);
+        Assert.Equal("queued", answer.Json.GetProperty("status").GetString());
+        Assert.NotNull(answer.Header("Retry-After"));
+    }
+
+    [Fact]
+    public async Task SubmitWithWait_SmallJob_AnswersWithTheResult()
+    {
+        using var pumping = new CancellationTokenSource();
+        var pump = Task.Run(async () =>
+        {
+            while (!pumping.IsCancellationRequested) await _app.PumpOnceAsync(pumping.Token);
+        });
+
+        var answer = await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""", "?wait=60");
+        await pumping.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pump);
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(168, answer.Json.GetProperty("result").GetProperty("count").GetInt64());
+        Assert.NotNull(answer.Header("Location"));
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedJob_StaysCanceledWhenItsMessageArrives()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""")).Json.GetProperty("id").GetString()!;
+
+        var cancel = await _app.DeleteAsync($"/api/jobs/{id}");
+        Assert.Equal(200, cancel.Status);
+        Assert.Equal("canceled", cancel.Json.GetProperty("status").GetString());
+
+        await _app.PumpUntilAsync(async () => await _app.RawJobsQueue.PeekMessageAsync() is { Value: null }, Deadline);
+        var after = await _app.GetAsync($"/api/jobs/{id}");
+        Assert.Equal(200, after.Status);
+        Assert.Equal("canceled", after.Json.GetProperty("status").GetString());
+        Assert.False(after.Json.TryGetProperty("result", out _));
+    }
+
+    [Fact]
+    public async Task Cancel_RunningJob_StopsTheComputation()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":10000000000000}}""")).Json.GetProperty("id").GetString()!;
+        var message = FunctionApp.DecodeAsHost((await _app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText);
+        var computing = _app.Compute.Compute(message, CancellationToken.None);
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Running, Deadline);
+
+        var cancel = await _app.DeleteAsync($"/api/jobs/{id}");
+
+        Assert.Equal("canceled", cancel.Json.GetProperty("status").GetString());
+        await computing.WaitAsync(Deadline);
+        Assert.Equal(JobStatus.Canceled, await _app.StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task Cancel_FinishedJob_Answers409AndChangesNothing()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+
+        var cancel = await _app.DeleteAsync($"/api/jobs/{id}");
+
+        Assert.Equal(409, cancel.Status);
+        Assert.Equal("application/problem+json", cancel.ContentType);
+        Assert.Equal(JobStatus.Succeeded, await _app.StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task RedeliveredMessage_OfFinishedJob_ChangesNothing()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""")).Json.GetProperty("id").GetString()!;
+        var message = FunctionApp.DecodeAsHost((await _app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText);
+        await _app.Compute.Compute(message, CancellationToken.None);
+        var before = await _app.Store.GetAsync(id, CancellationToken.None);
+
+        await _app.Compute.Compute(message, CancellationToken.None);
+
+        var after = await _app.Store.GetAsync(id, CancellationToken.None);
+        Assert.Equal(before!.Version, after!.Version);
+        Assert.Equal(before.Job, after.Job);
+    }
+
+    [Fact]
+    public async Task Result_OfJsonJob_IsTheResultJson()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":30}}""")).Json.GetProperty("id").GetString()!;
+        Assert.Equal(202, (await _app.GetAsync($"/api/jobs/{id}/result")).Status);
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+
+        var result = await _app.GetAsync($"/api/jobs/{id}/result");
+
+        Assert.Equal(200, result.Status);
+        Assert.Equal(10, result.Json.GetProperty("count").GetInt64());
+    }
+}
