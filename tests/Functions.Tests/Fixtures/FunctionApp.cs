@@ -67,7 +67,14 @@ public sealed class FunctionApp : IAsyncDisposable
 
     /// <summary>Decodes a raw queue message the way the host does for host.json's messageEncoding.</summary>
     public static string DecodeAsHost(string raw) =>
-        HostJson.MessageEncoding.Equals("base64", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8.GetString(Convert.FromBase64String(raw)) : raw;
+        TryDecodeAsHost(raw) ?? throw new FormatException("The message is not in host.json's messageEncoding.");
+
+    private static string? TryDecodeAsHost(string raw)
+    {
+        if (!HostJson.MessageEncoding.Equals("base64", StringComparison.OrdinalIgnoreCase)) return raw;
+        var bytes = new byte[raw.Length];
+        return Convert.TryFromBase64String(raw, bytes, out var length) ? Encoding.UTF8.GetString(bytes, 0, length) : null;
+    }
 
     /// <summary>One pass of the host's queue listeners: every visible message is handed to its function once.</summary>
     public async Task<int> PumpOnceAsync(CancellationToken cancellationToken = default)
@@ -76,7 +83,8 @@ public sealed class FunctionApp : IAsyncDisposable
         foreach (var message in (await _rawJobs.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), cancellationToken)).Value)
         {
             handled++;
-            if (message.DequeueCount > HostJson.MaxDequeueCount)
+            // The host moves a message it cannot decode, or has tried maxDequeueCount times, to the poison queue.
+            if (message.DequeueCount > HostJson.MaxDequeueCount || TryDecodeAsHost(message.MessageText) is null)
             {
                 await _rawPoison.SendMessageAsync(message.MessageText, cancellationToken);
                 await _rawJobs.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
@@ -89,6 +97,12 @@ public sealed class FunctionApp : IAsyncDisposable
         foreach (var message in (await _rawPoison.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), cancellationToken)).Value)
         {
             handled++;
+            if (TryDecodeAsHost(message.MessageText) is null)
+            {
+                await _rawPoison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                continue;
+            }
+
             await HandleAsync(_rawPoison, message, text => Compute.FailPoisoned(text, cancellationToken), cancellationToken);
         }
 

@@ -1,0 +1,128 @@
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+
+namespace Functions.Tests.Jobs;
+
+[Collection(StorageCollection.Name)]
+public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private FunctionApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new FunctionApp(azurite.ConnectionString);
+        await _app.ClearQueuesAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("{", "body")]
+    [InlineData("", "body")]
+    [InlineData("[1,2]", "body")]
+    [InlineData("\"primes\"", "body")]
+    [InlineData("""{"input":{"limit":10}}""", "kind")]
+    [InlineData("""{"kind":null,"input":{"limit":10}}""", "kind")]
+    [InlineData("""{"kind":7,"input":{"limit":10}}""", "kind")]
+    [InlineData("""{"kind":"nope","input":{"limit":10}}""", "kind")]
+    [InlineData("""{"kind":"primes"}""", "input")]
+    [InlineData("""{"kind":"primes","input":[10]}""", "input")]
+    [InlineData("""{"kind":"primes","input":{}}""", "input.limit")]
+    [InlineData("""{"kind":"primes","input":{"limit":-1}}""", "input.limit")]
+    [InlineData("""{"kind":"primes","input":{"limit":10000000000001}}""", "input.limit")]
+    [InlineData("""{"kind":"primes","input":{"limit":1e400}}""", "input.limit")]
+    [InlineData("""{"kind":"primes","input":{"limit":2.5}}""", "input.limit")]
+    [InlineData("""{"kind":"primes","input":{"limit":"10"}}""", "input.limit")]
+    [InlineData("""{"kind":"primes","input":{"limit":true}}""", "input.limit")]
+    [InlineData("""{"kind":"primes","input":{"limit":10},"priority":1}""", "priority")]
+    public async Task Submit_BadBody_Answers400NamingTheField(string body, string field)
+    {
+        var answer = await _app.PostJobAsync(body);
+
+        AssertProblem(answer, 400, field);
+        Assert.Null((await _app.RawJobsQueue.PeekMessageAsync()).Value);
+    }
+
+    [Fact]
+    public async Task Submit_BodyOverTheCap_Answers413()
+    {
+        var body = """{"kind":"primes","input":{"limit":10,"pad":""" + "\"" + new string('x', 70_000) + "\"}}";
+
+        AssertProblem(await _app.PostJobAsync(body), 413, "body");
+    }
+
+    [Fact]
+    public async Task Submit_NotJson_Answers415()
+    {
+        AssertProblem(await _app.PostJobAsync("limit=10", contentType: "application/x-www-form-urlencoded"), 415, "Content-Type");
+    }
+
+    [Theory]
+    [InlineData("?wait=abc")]
+    [InlineData("?wait=-1")]
+    [InlineData("?wait=1.5")]
+    [InlineData("?wait=99999999999999")]
+    [InlineData("?wait=1&wait=2")]
+    public async Task Submit_BadWait_Answers400(string query)
+    {
+        AssertProblem(await _app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""", query), 400, "wait");
+        Assert.Null((await _app.RawJobsQueue.PeekMessageAsync()).Value);
+    }
+
+    [Theory]
+    [InlineData("0123456789abcdef0123456789abcdef")]
+    [InlineData("not-an-id")]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF")]
+    [InlineData("%27%20or%201%3D1")]
+    [InlineData("0123456789abcdef0123456789abcdef0")]
+    public async Task UnknownOrMalformedId_Answers404OnEveryEndpoint(string id)
+    {
+        AssertProblem(await _app.GetAsync($"/api/jobs/{id}"), 404, "id");
+        AssertProblem(await _app.GetAsync($"/api/jobs/{id}?wait=1"), 404, "id");
+        AssertProblem(await _app.GetAsync($"/api/jobs/{id}/result"), 404, "id");
+        AssertProblem(await _app.DeleteAsync($"/api/jobs/{id}"), 404, "id");
+    }
+
+    [Fact]
+    public async Task Hello_NameTooLong_Answers400()
+    {
+        AssertProblem(await _app.GetAsync("/api/hello?name=" + new string('a', 101)), 400, "name");
+    }
+
+    [Fact]
+    public async Task MalformedQueueMessage_IsDroppedWithoutLooping()
+    {
+        await _app.RawJobsQueue.SendMessageAsync(Convert.ToBase64String("not json at all"u8));
+        await _app.RawJobsQueue.SendMessageAsync("%%% not base64 %%%");
+
+        await _app.PumpUntilAsync(async () =>
+            (await _app.RawJobsQueue.PeekMessageAsync()).Value is null && (await _app.RawPoisonQueue.PeekMessageAsync()).Value is null,
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, await _app.PumpOnceAsync());
+    }
+
+    [Fact]
+    public async Task MalformedQueueMessage_NamingAJob_FailsThatJob()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        await _app.RawJobsQueue.ClearMessagesAsync();
+        var bad = $$"""{"jobId":"{{id}}","range":"first"}""";
+        await _app.RawJobsQueue.SendMessageAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(bad)));
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Failed, TimeSpan.FromSeconds(60));
+
+        var answer = await _app.GetAsync($"/api/jobs/{id}");
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("malformed-message", answer.Json.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    internal static void AssertProblem(HttpAnswer answer, int status, string field)
+    {
+        Assert.Equal(status, answer.Status);
+        Assert.Equal("application/problem+json", answer.ContentType);
+        Assert.Equal(status, answer.Json.GetProperty("status").GetInt32());
+        Assert.Equal(field, answer.Json.GetProperty("field").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(answer.Json.GetProperty("detail").GetString()));
+    }
+}

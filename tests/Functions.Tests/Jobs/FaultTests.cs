@@ -1,0 +1,83 @@
+using Functions.Compute;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Functions.Tests.Jobs;
+
+[Collection(StorageCollection.Name)]
+public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly FaultyKind _faulty = new();
+    private FunctionApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton<IComputeKind>(_faulty));
+        await _app.ClearQueuesAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task FailingComputation_IsRetriedAndSucceeds()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":2}}""")).Json.GetProperty("id").GetString()!;
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+
+        Assert.Equal(3, _faulty.Attempts);
+        Assert.Equal(42, (await _app.GetAsync($"/api/jobs/{id}")).Json.GetProperty("result").GetProperty("answer").GetInt32());
+    }
+
+    [Fact]
+    public async Task ComputationFailingEveryTime_IsPoisonedAndTheJobFails()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":1000}}""")).Json.GetProperty("id").GetString()!;
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Failed, Deadline);
+
+        var answer = await _app.GetAsync($"/api/jobs/{id}");
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("retries-exhausted", answer.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain("   at ", answer.Text);
+        Assert.Equal(HostJson.MaxDequeueCount, _faulty.Attempts);
+        Assert.Null((await _app.RawJobsQueue.PeekMessageAsync()).Value);
+    }
+
+    [Fact]
+    public async Task PoisonMessage_OfFinishedJob_ChangesNothing()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":0}}""")).Json.GetProperty("id").GetString()!;
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+
+        await _app.Compute.FailPoisoned(new JobMessage(id).ToJson(), CancellationToken.None);
+
+        Assert.Equal(JobStatus.Succeeded, await _app.StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task Submit_QueueUnreachable_Answers503AndKeepsNoJob()
+    {
+        var deadQueue = System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, @"QueueEndpoint=[^;]+", "QueueEndpoint=http://127.0.0.1:9/devstoreaccount1");
+        await using var app = new FunctionApp(deadQueue);
+        var jobsBefore = await CountJobRowsAsync(app);
+
+        var answer = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""");
+
+        Assert.Equal(503, answer.Status);
+        Assert.Equal("application/problem+json", answer.ContentType);
+        Assert.NotNull(answer.Header("Retry-After"));
+        Assert.Equal(jobsBefore, await CountJobRowsAsync(app));
+    }
+
+    private static async Task<int> CountJobRowsAsync(FunctionApp app)
+    {
+        var tables = app.Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>();
+        await tables.GetTableClient(StorageNames.JobsTable).CreateIfNotExistsAsync();
+        var count = 0;
+        await foreach (var _ in tables.GetTableClient(StorageNames.JobsTable).QueryAsync<Azure.Data.Tables.TableEntity>("RowKey eq 'job'")) count++;
+        return count;
+    }
+}
