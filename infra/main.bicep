@@ -1,0 +1,108 @@
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; names the resource group and seeds the unique resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Region for all resources. It must offer Flex Consumption: az functionapp list-flexconsumption-locations')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the developer running azd (AZURE_PRINCIPAL_ID); gets the same storage data roles as the app so the portal and local runs can read jobs. Empty to skip.')
+param principalId string = ''
+
+var abbreviations = {
+  resourceGroup: 'rg-'
+  managedIdentity: 'id-'
+  storageAccount: 'st'
+  logAnalyticsWorkspace: 'log-'
+  applicationInsights: 'appi-'
+  appServicePlan: 'plan-'
+  functionApp: 'func-'
+}
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var functionAppName = '${abbreviations.functionApp}api-${resourceToken}'
+var deploymentContainerName = 'app-package-${functionAppName}'
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: '${abbreviations.resourceGroup}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: resourceGroup
+  params: {
+    name: '${abbreviations.managedIdentity}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: resourceGroup
+  params: {
+    name: '${abbreviations.storageAccount}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: resourceGroup
+  params: {
+    logAnalyticsName: '${abbreviations.logAnalyticsWorkspace}${resourceToken}'
+    applicationInsightsName: '${abbreviations.applicationInsights}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: resourceGroup
+  params: {
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    appPrincipalId: identity.outputs.principalId
+    developerPrincipalId: principalId
+  }
+}
+
+module function 'app/function.bicep' = {
+  name: 'function'
+  scope: resourceGroup
+  params: {
+    name: functionAppName
+    planName: '${abbreviations.appServicePlan}${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+  // The host reaches storage with the identity from its first start, so the roles go first.
+  dependsOn: [rbac]
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_FUNCTION_APP_NAME string = function.outputs.name
+output AZURE_FUNCTION_APP_URL string = function.outputs.url
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
