@@ -18,6 +18,8 @@ public static class LoadConsole
         { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         var runner = new LoadRunner(http, options);
         var console = AnsiConsole.Console;
+        // Redirected output (CI logs) defaults to 80 columns, which wraps the report lines.
+        if (Console.IsOutputRedirected) console.Profile.Width = Math.Max(console.Profile.Width, 120);
 
         console.MarkupLineInterpolated($"Submitting [bold]{options.Jobs}[/] {options.Kind} jobs, [bold]{options.Concurrency}[/] at a time, to [link]{options.BaseUrl}[/] (long-poll {options.WaitSeconds} s, run timeout {options.RunTimeout.TotalSeconds:0} s{(options.RetryBusy ? ", retrying busy answers" : "")}).");
         var report = await console.Progress()
@@ -71,12 +73,20 @@ public static class LoadConsole
         if (report.BusyRetries.Count > 0)
             console.MarkupLineInterpolated($"Busy answers retried (not errors): {Join(report.BusyRetries)}");
 
-        console.MarkupLine(report.ExitCode switch
-        {
-            LoadReport.ExitSuccess => "[green]OK[/]: every job was accepted and succeeded, with no errors (exit 0).",
-            LoadReport.ExitLost => $"[red]LOST[/]: {report.Lost} accepted job(s) never reached a final state (exit 3).",
-            _ => "[yellow]ERRORS[/]: see above (exit 2).",
-        });
+        console.MarkupLine(Verdict(report));
+    }
+
+    private static string Verdict(LoadReport report)
+    {
+        if (report.ExitCode == LoadReport.ExitSuccess) return "[green]OK[/]: every job was accepted and succeeded, with no errors (exit 0).";
+        var problems = new List<string>();
+        if (report.Lost > 0) problems.Add($"{report.Lost} accepted job(s) never reached a final state");
+        if (report.ErrorTotal > 0) problems.Add($"{report.ErrorTotal} error(s)");
+        if (report.Submitted - report.Accepted > 0) problems.Add($"{report.Submitted - report.Accepted} job(s) not accepted");
+        if (report.Completed - report.Succeeded > 0) problems.Add($"{report.Completed - report.Succeeded} job(s) ended failed or canceled");
+        if (report.NotSubmitted > 0) problems.Add($"{report.NotSubmitted} job(s) not submitted before the run ended");
+        var label = report.ExitCode == LoadReport.ExitLost ? "[red]LOST[/]" : "[yellow]NOT CLEAN[/]";
+        return $"{label}: {Markup.Escape(string.Join("; ", problems))} (exit {report.ExitCode}).";
     }
 
     private static void Show(ProgressTask bar, LoadProgress progress)
@@ -86,14 +96,17 @@ public static class LoadConsole
     }
 
     private static string Describe(LoadProgress progress) =>
-        $"submitted {progress.Submitted}/{progress.Requested} · queued {progress.Queued} · running {progress.Running} · done {progress.Completed} · errors {progress.Errors}"
-        + (progress.Lost > 0 ? $" · [red]lost {progress.Lost}[/]" : "");
+        (progress.Submitted < progress.Requested ? $"{progress.Submitted} sent · " : "")
+        + $"{progress.Queued} queued · {progress.Running} running · {progress.Completed} done · {progress.Errors} errors"
+        + (progress.Lost > 0 ? $" · [red]{progress.Lost} lost[/]" : "");
 
     private static void AddLatency(Table table, string name, LatencySummary summary) =>
         table.AddRow(name, summary.Count.ToString(CultureInfo.InvariantCulture), Format(summary.P50), Format(summary.P90), Format(summary.P99), Format(summary.Max));
 
     private static string Format(TimeSpan duration) =>
-        duration.TotalSeconds >= 10 ? $"{duration.TotalSeconds:0.0} s" : $"{duration.TotalMilliseconds:0} ms";
+        duration.TotalSeconds >= 10 ? $"{duration.TotalSeconds:0.0} s"
+        : duration.TotalMilliseconds >= 100 ? $"{duration.TotalMilliseconds:0} ms"
+        : $"{duration.TotalMilliseconds:0.0} ms";
 
     private static string Join(IReadOnlyDictionary<string, int> counts) =>
         string.Join(", ", counts.OrderByDescending(pair => pair.Value).Select(pair => $"{pair.Key} {pair.Value}"));
