@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using LoadTool;
+
+namespace Functions.Tests.Tools;
+
+public sealed class LoadRunnerTests
+{
+    private static readonly JsonElement PrimesInput = JsonDocument.Parse("""{"limit":1000000}""").RootElement.Clone();
+
+    [Fact]
+    public async Task RunAsync_JobsFinishSomeFailing_ReportsFinalStatusesAndOrderedPercentiles()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { PendingPolls = 2, Fails = job => job % 5 == 0 });
+
+        var report = await RunAsync(api, jobs: 40, concurrency: 8, functionKey: "secret-key", waitSeconds: 5);
+
+        Assert.Equal((40, 40, 40, 0, 0), (report.Submitted, report.Accepted, report.Completed, report.Lost, report.NotSubmitted));
+        Assert.Equal(32, report.FinalStatuses[JobStatuses.Succeeded]);
+        Assert.Equal(8, report.FinalStatuses[JobStatuses.Failed]);
+        Assert.Equal(8, report.FailureCodes["kernel-error"]);
+        Assert.Empty(report.Errors);
+        Assert.Equal(LoadReport.ExitErrors, report.ExitCode);
+        Assert.Equal(40 * 3, api.StatusRequests);
+        Assert.All(api.FunctionKeys, key => Assert.Equal("secret-key", key));
+        Assert.All(api.WaitValues, wait => Assert.Equal("5", wait));
+        Assert.True(report.Throughput > 0);
+        AssertOrdered(report.SubmitLatency, 40);
+        AssertOrdered(report.CompletionLatency, 40);
+        // Each job's completion time contains its submit time, so every order statistic does too.
+        Assert.True(report.CompletionLatency.P50 >= report.SubmitLatency.P50);
+        Assert.True(report.CompletionLatency.Max >= report.SubmitLatency.Max);
+    }
+
+    [Fact]
+    public async Task RunAsync_Concurrency_KeepsExactlyThatManyRequestsInFlight()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { HoldUntilInFlight = 6 });
+
+        var report = await RunAsync(api, jobs: 30, concurrency: 6);
+
+        Assert.Equal(6, api.MaxInFlight);
+        Assert.Equal(30, report.Succeeded);
+        Assert.Empty(report.Errors);
+        Assert.Equal(LoadReport.ExitSuccess, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_BusyAnswersWithoutRetry_CountsThemAsErrorsAndRejectedJobs()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { Busy = attempt => attempt % 3 == 0 ? 503 : null });
+
+        var report = await RunAsync(api, jobs: 30, concurrency: 4);
+
+        Assert.Equal(10, report.Errors["503"].Count);
+        Assert.Contains("Too busy", report.Errors["503"].Example);
+        Assert.Equal((30, 20, 20, 0), (report.Submitted, report.Accepted, report.Completed, report.Lost));
+        Assert.Empty(report.BusyRetries);
+        Assert.Equal(LoadReport.ExitErrors, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_BusyAnswersWithRetryBusy_ResubmitsUntilEveryJobIsAccepted()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { Busy = attempt => attempt % 3 == 0 ? 429 : null });
+
+        var report = await RunAsync(api, jobs: 30, concurrency: 4, retryBusy: true);
+
+        Assert.True(api.BusyAnswers > 0);
+        Assert.Equal(api.BusyAnswers, report.BusyRetries["429"]);
+        Assert.Equal((30, 30, 30), (report.Accepted, report.Succeeded, api.JobCount));
+        Assert.Empty(report.Errors);
+        Assert.Equal(LoadReport.ExitSuccess, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_StatusAnswers404_ReportsJobsLost()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { Forgets = job => job % 4 == 0 });
+
+        var report = await RunAsync(api, jobs: 12, concurrency: 3);
+
+        Assert.Equal((12, 9, 3), (report.Accepted, report.Completed, report.Lost));
+        Assert.Equal(3, report.Errors["404"].Count);
+        Assert.Equal(LoadReport.ExitLost, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_SucceededWithoutResult_CountsResultMissing()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { OmitsResult = job => job % 4 == 1 });
+
+        var report = await RunAsync(api, jobs: 12, concurrency: 3);
+
+        Assert.Equal(12, report.Succeeded);
+        Assert.Equal(3, report.Errors[ErrorKinds.ResultMissing].Count);
+        Assert.Equal(LoadReport.ExitErrors, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_InvalidInput_CountsProblemAnswersWithTheirDetail()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior());
+
+        var report = await RunAsync(api, jobs: 5, concurrency: 2, input: JsonDocument.Parse("""{"limit":-1}""").RootElement);
+
+        Assert.Equal(5, report.Errors["400"].Count);
+        Assert.Contains("input.limit", report.Errors["400"].Example);
+        Assert.Equal((5, 0, 0), (report.Submitted, report.Accepted, report.Lost));
+        Assert.Equal(LoadReport.ExitErrors, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_StoppedWhileJobsPending_ReportsThemLostAndTheRestNotSubmitted()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { NeverFinishes = true, RetryAfterSeconds = 60 });
+        using var http = new HttpClient();
+        using var stop = new CancellationTokenSource();
+        var runner = new LoadRunner(http, new LoadOptions(api.BaseUrl, 6, 4, "primes", PrimesInput, WaitSeconds: 0));
+
+        var run = runner.RunAsync(stop.Token);
+        await api.StatusRequestsReached(4).WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        var report = await run;
+
+        Assert.Equal((4, 4, 4, 2, 0), (report.Submitted, report.Accepted, report.Lost, report.NotSubmitted, report.Completed));
+        Assert.Empty(report.Errors);
+        Assert.Equal(LoadReport.ExitLost, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_JobsOutlastTheRunTimeout_ReportsAcceptedJobsLost()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { NeverFinishes = true, RetryAfterSeconds = 60 });
+
+        var report = await RunAsync(api, jobs: 3, concurrency: 3, waitSeconds: 0, timeout: TimeSpan.FromSeconds(2));
+
+        Assert.True(report.Accepted > 0, "the server accepts jobs well within the run timeout");
+        Assert.Equal((report.Accepted, 0, 3), (report.Lost, report.Completed, report.Submitted + report.NotSubmitted));
+        Assert.Equal(LoadReport.ExitLost, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_SubmissionsHang_CountsRequestTimeouts()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { HangsSubmissions = true });
+
+        var report = await RunAsync(api, jobs: 3, concurrency: 3, requestTimeout: TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(3, report.Errors[ErrorKinds.Timeout].Count);
+        Assert.Equal((3, 0, 0), (report.Submitted, report.Accepted, report.Lost));
+        Assert.Equal(LoadReport.ExitErrors, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_NothingListening_CountsConnectionErrors()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var http = new HttpClient();
+        var runner = new LoadRunner(http, new LoadOptions(new Uri($"http://127.0.0.1:{closedPort}"), 4, 2, "primes", PrimesInput));
+
+        var report = await runner.RunAsync(CancellationToken.None);
+
+        Assert.Equal(4, report.Errors[ErrorKinds.Connection].Count);
+        Assert.Equal((4, 0), (report.Submitted, report.Accepted));
+        Assert.Equal(LoadReport.ExitErrors, report.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("/api/jobs/abc", "http://127.0.0.1:7071/api/jobs/abc")]
+    [InlineData("abc", "http://127.0.0.1:7071/api/abc")]
+    [InlineData("http://127.0.0.1:7071/api/jobs/abc?x=1", "http://127.0.0.1:7071/api/jobs/abc?x=1")]
+    [InlineData("https://internal-host:8080/api/jobs/abc", "http://127.0.0.1:7071/api/jobs/abc")]
+    public void ResolveStatusUri_Location_StaysOnTheGivenOrigin(string location, string expected)
+    {
+        var resolved = LoadRunner.ResolveStatusUri(new Uri("http://127.0.0.1:7071/api/jobs"), new Uri(location, UriKind.RelativeOrAbsolute), null);
+
+        Assert.Equal(expected, resolved?.AbsoluteUri);
+    }
+
+    [Fact]
+    public void ResolveStatusUri_NoLocation_FallsBackToStatusUrlThenId()
+    {
+        var jobs = new Uri("http://localhost:7071/api/jobs");
+
+        Assert.Equal("http://localhost:7071/api/jobs/s1", LoadRunner.ResolveStatusUri(jobs, null, new JobStatusView("x", null, "/api/jobs/s1", null, null, null))?.AbsoluteUri);
+        Assert.Equal("http://localhost:7071/api/jobs/i1", LoadRunner.ResolveStatusUri(jobs, null, new JobStatusView("i1", null, null, null, null, null))?.AbsoluteUri);
+        Assert.Null(LoadRunner.ResolveStatusUri(jobs, null, null));
+    }
+
+    private static async Task<LoadReport> RunAsync(
+        FakeJobApi api, int jobs, int concurrency, string? functionKey = null, int waitSeconds = 1, bool retryBusy = false,
+        JsonElement? input = null, TimeSpan? timeout = null, TimeSpan? requestTimeout = null)
+    {
+        using var http = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        var options = new LoadOptions(api.BaseUrl, jobs, concurrency, "primes", input ?? PrimesInput, functionKey, waitSeconds,
+            timeout ?? TimeSpan.FromSeconds(30), requestTimeout, retryBusy);
+        return await new LoadRunner(http, options).RunAsync(CancellationToken.None);
+    }
+
+    private static void AssertOrdered(LatencySummary summary, int count)
+    {
+        Assert.Equal(count, summary.Count);
+        Assert.True(TimeSpan.Zero < summary.P50, "p50 > 0");
+        Assert.True(summary.P50 <= summary.P90 && summary.P90 <= summary.P99 && summary.P99 <= summary.Max, $"ordered: {summary}");
+    }
+}

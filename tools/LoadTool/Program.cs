@@ -1,0 +1,3 @@
+using LoadTool;
+
+return await LoadCommand.Create(LoadConsole.RunAsync).Parse(args).InvokeAsync();
