@@ -1,0 +1,76 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Functions.Tests.Contract;
+
+/// <summary>What the Functions host reads from the build: functions.metadata must declare what the code expects.</summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly JsonArray Metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray();
+
+    [Theory]
+    [InlineData("Hello", "get", "hello", "Anonymous")]
+    [InlineData("ListKinds", "get", "kinds", "Anonymous")]
+    [InlineData("SubmitJob", "post", "jobs", "Function")]
+    [InlineData("GetJob", "get", "jobs/{id}", "Function")]
+    [InlineData("GetJobResult", "get", "jobs/{id}/result", "Function")]
+    [InlineData("CancelJob", "delete", "jobs/{id}", "Function")]
+    public void HttpFunction_IsDeclaredWithItsRouteMethodAndAuthLevel(string name, string method, string route, string authLevel)
+    {
+        var trigger = Trigger(name, "httpTrigger");
+
+        Assert.Equal(route, trigger["route"]!.GetValue<string>());
+        Assert.Equal([method], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(authLevel, trigger["authLevel"]!.GetValue<string>());
+        Assert.Contains(Function(name)["bindings"]!.AsArray(), b => b!["type"]!.GetValue<string>() == "http" && b["direction"]!.GetValue<string>() == "Out");
+    }
+
+    [Theory]
+    [InlineData("Compute", StorageNames.JobsQueue)]
+    [InlineData("FailPoisoned", StorageNames.PoisonQueue)]
+    public void QueueFunction_ListensOnItsQueueThroughTheStorageConnection(string name, string queue)
+    {
+        var trigger = Trigger(name, "queueTrigger");
+
+        Assert.Equal(queue, trigger["queueName"]!.GetValue<string>());
+        Assert.Equal(StorageNames.Connection, trigger["connection"]!.GetValue<string>());
+        Assert.Equal("String", trigger["dataType"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Metadata_DeclaresEveryFunctionInTheCodeAndNothingElse()
+    {
+        var inCode = typeof(HelloFunction).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name)
+            .OfType<string>()
+            .Order();
+
+        Assert.Equal(inCode, Metadata.Select(f => f!["name"]!.GetValue<string>()).Order());
+        Assert.All(Metadata, f => Assert.Equal("Functions.dll", f!["scriptFile"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void PoisonQueue_IsTheOneTheHostMovesMessagesTo()
+    {
+        // The queue extension names the poison queue "<queue>-poison".
+        Assert.Equal(StorageNames.JobsQueue + "-poison", StorageNames.PoisonQueue);
+    }
+
+    [Fact]
+    public void WorkerConfig_StartsTheAppAssembly()
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "worker.config.json")))!;
+
+        Assert.Equal("Functions.dll", config["description"]!["defaultWorkerPath"]!.GetValue<string>());
+    }
+
+    private static JsonNode Function(string name) =>
+        Metadata.SingleOrDefault(f => f!["name"]!.GetValue<string>() == name) ?? throw new Xunit.Sdk.XunitException($"{name} is not in functions.metadata");
+
+    private static JsonNode Trigger(string name, string type) =>
+        Function(name)["bindings"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == type && b["direction"]!.GetValue<string>() == "In")!;
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Queues;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Functions.Tests.Contract;
+
+/// <summary>host.json and local.settings.json hold what <c>func start</c> and the app's code rely on.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class HostSettingsTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task AppQueueClient_WritesTheEncodingTheTriggerReads()
+    {
+        await using var app = new FunctionApp(azurite.ConnectionString);
+        await app.ClearQueuesAsync();
+        var message = new JobMessage(JobIds.New(), 3);
+
+        await app.Services.GetRequiredService<JobQueue>().SendAsync(message, CancellationToken.None);
+
+        var raw = (await app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText;
+        Assert.Equal("base64", HostJson.MessageEncoding);
+        Assert.Equal(message.ToJson(), Encoding.UTF8.GetString(Convert.FromBase64String(raw)));
+        Assert.True(JobMessage.TryParse(FunctionApp.DecodeAsHost(raw), out var read));
+        Assert.Equal(message, read);
+    }
+
+    [Fact]
+    public void HostJson_OneMessageAtATimePerInstance_AndABudgetWellUnderTheTimeout()
+    {
+        var queues = HostJson.Root["extensions"]!["queues"]!;
+        var timeout = TimeSpan.Parse(HostJson.Root["functionTimeout"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+        Assert.Equal("2.0", HostJson.Root["version"]!.GetValue<string>());
+        Assert.Equal(1, queues["batchSize"]!.GetValue<int>());
+        Assert.Equal(0, queues["newBatchThreshold"]!.GetValue<int>());
+        Assert.True(TimeSpan.FromSeconds(new ComputeOptions().InvocationBudgetSeconds) * 4 <= timeout);
+        Assert.True(new JobOptions().MaxWaitSeconds < 230);
+    }
+
+    [Fact]
+    public void LocalSettings_HaveWhatFuncStartNeeds()
+    {
+        var settings = JsonNode.Parse(File.ReadAllText(RepositoryRoot.File("local.settings.json")))!;
+        var values = settings["Values"]!;
+
+        Assert.False(settings["IsEncrypted"]!.GetValue<bool>());
+        Assert.Equal("UseDevelopmentStorage=true", values[StorageNames.Connection]!.GetValue<string>());
+        Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]!.GetValue<string>());
+        Assert.All(settings["Values"]!.AsObject(), pair => Assert.Equal(JsonValueKind.String, pair.Value!.GetValueKind()));
+    }
+
+    [Fact]
+    public void DevelopmentStorage_ResolvesToTheLocalEmulator()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddStorageClients(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageNames.Connection] = "UseDevelopmentStorage=true" }).Build());
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal("http://127.0.0.1:10001/devstoreaccount1", provider.GetRequiredService<QueueServiceClient>().Uri.ToString().TrimEnd('/'));
+    }
+}
