@@ -39,7 +39,7 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
             if (await JobRequestReader.ReadBodyAsync(request, options.Value.MaxBodyBytes, cancellationToken) is not { } body)
                 return JsonAnswer.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A job request must be at most {options.Value.MaxBodyBytes} bytes.", "body");
 
-            var job = await jobs.SubmitAsync(JobRequest.Parse(body), cancellationToken);
+            var job = await jobs.SubmitAsync(JobRequest.Parse(body), JobRequestReader.ReadIdempotencyKey(request), cancellationToken);
             if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Job.Id, wait, cancellationToken) ?? job;
             return Status(job).WithHeader("Location", JobView.StatusPath(job.Job.Id));
         }
@@ -47,10 +47,29 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
         {
             return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid job request", e.Message, e.Field);
         }
-        catch (QueueUnavailableException)
+        catch (IdempotencyKeyReusedException e)
         {
-            return JsonAnswer.Problem(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", "The job could not be queued; nothing was kept. Try again later.")
-                .WithHeader("Retry-After", RetryAfter);
+            return JsonAnswer.Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", e.Message, JobRequestReader.IdempotencyKeyHeader);
+        }
+        catch (QueueUnavailableException e)
+        {
+            return JsonAnswer.Problem(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", e.Message).WithHeader("Retry-After", RetryAfter);
+        }
+    }
+
+    [Function(nameof(ListJobs))]
+    public async Task<IActionResult> ListJobs(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var query = JobListQuery.Read(request);
+            var page = await jobs.ListAsync(query.Status, query.Top, query.Continuation, cancellationToken);
+            return new JsonAnswer(StatusCodes.Status200OK, JobList.From(page, query));
+        }
+        catch (InvalidInputException e)
+        {
+            return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid query", e.Message, e.Field);
         }
     }
 

@@ -7,6 +7,10 @@ namespace Functions.Http;
 /// <summary>Reads what a jobs request carries: a body up to a size cap, and the <c>wait</c> query value.</summary>
 public static class JobRequestReader
 {
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private const int MaxIdempotencyKeyLength = 255;
+
     /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
@@ -31,6 +35,17 @@ public static class JobRequestReader
         var mediaType = type.Split(';')[0].Trim();
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The <c>Idempotency-Key</c> header: 1 to 255 visible ASCII characters, or null when absent.</summary>
+    public static string? ReadIdempotencyKey(HttpRequest request)
+    {
+        var values = request.Headers[IdempotencyKeyHeader];
+        if (values.Count == 0) return null;
+        var key = values.Count == 1 ? values[0] : null;
+        if (string.IsNullOrEmpty(key) || key.Length > MaxIdempotencyKeyLength || key.Any(c => c is < '!' or > '~'))
+            throw new InvalidInputException(IdempotencyKeyHeader, $"'{IdempotencyKeyHeader}' must be one value of 1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
+        return key;
     }
 
     /// <summary>The <c>wait</c> query value in seconds, capped at <paramref name="maxSeconds"/>; zero when absent.</summary>

@@ -3,20 +3,45 @@ namespace Functions.Jobs;
 /// <summary>Where jobs, their ranges and results live. The Azure SDK is used behind this interface only.</summary>
 public interface IJobStore
 {
-    Task CreateAsync(JobRecord job, CancellationToken cancellationToken);
+    /// <summary>Stores a new job and lists it; false when a job with that id exists already.</summary>
+    Task<bool> TryCreateAsync(JobRecord job, CancellationToken cancellationToken);
 
     Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Replaces the job if it still has <paramref name="version"/> and returns its new version; null when another writer got there first.</summary>
     Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken);
 
+    /// <summary>Removes the job row alone, for a job that was never queued.</summary>
     Task DeleteAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>Removes everything of a job: its rows, its listing entry and its blobs.</summary>
+    Task PurgeAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>Writes a range's progress or its finished partial; writing the same range twice is harmless.</summary>
-    Task SaveRangeAsync(string jobId, RangeRecord range, CancellationToken cancellationToken);
+    Task SaveRangeAsync(string jobId, RangeRecord range, BinaryData? partial, CancellationToken cancellationToken);
+
+    Task<BinaryData> ReadPartialAsync(string jobId, RangeRecord range, CancellationToken cancellationToken);
 
     /// <summary>Stores result content under a name derived from the job id and returns that name.</summary>
     Task<string> SaveResultAsync(string jobId, BinaryData content, string contentType, CancellationToken cancellationToken);
 
     Task<BinaryData?> ReadResultAsync(string blobName, CancellationToken cancellationToken);
+
+    /// <summary>Binds an idempotency key to a job: the first claim wins, later ones get the first claim back.</summary>
+    Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotencyClaim claim, CancellationToken cancellationToken);
+
+    /// <summary>One page of jobs, newest first, starting after <paramref name="continuation"/>.</summary>
+    Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken);
+
+    /// <summary>Forgets idempotency keys first used before <paramref name="cutoff"/>; returns how many.</summary>
+    Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
+    /// <summary>Ids of jobs that finished before <paramref name="cutoff"/>.</summary>
+    IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }
+
+/// <param name="KeyHash">The SHA-256 of the client's Idempotency-Key, so the key itself is never stored.</param>
+/// <param name="Fingerprint">The SHA-256 of the request the key was first used with.</param>
+public sealed record IdempotencyClaim(string KeyHash, string JobId, string Fingerprint);
+
+public sealed record JobPage(IReadOnlyList<JobRecord> Jobs, string? Continuation);

@@ -38,6 +38,12 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Warning, "Malformed queue message dropped: {Message}")]
     public static partial void MalformedMessage(ILogger logger, string message);
 
+    [LoggerMessage(LogLevel.Information, "Job {JobId} purged")]
+    public static partial void Purged(ILogger logger, string jobId);
+
+    [LoggerMessage(LogLevel.Information, "Retention purged {Jobs} jobs and {Keys} idempotency keys finished before {Cutoff}")]
+    public static partial void RetentionPass(ILogger logger, int jobs, int keys, DateTimeOffset cutoff);
+
     [LoggerMessage(LogLevel.Error, "Job {JobId} failed: {Code} {Reason}")]
     public static partial void Failed(ILogger logger, string jobId, string code, string reason);
 }

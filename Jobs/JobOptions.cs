@@ -11,8 +11,14 @@ public sealed class JobOptions
     /// <summary>The largest accepted job request body.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>The <c>Retry-After</c> sent while a job is queued or running.</summary>
+    /// <summary>The <c>Retry-After</c> sent while a job is queued or running, or when the queue is full.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>Submits are refused (503) while the jobs queue holds this many messages, rather than growing without bound.</summary>
+    public int MaxQueueDepth { get; set; } = 10_000;
+
+    /// <summary>Finished jobs, their results and idempotency keys are purged this long after they finish.</summary>
+    public int RetentionHours { get; set; } = 7 * 24;
 }
 
 /// <summary>Settings of the compute side, section <c>Compute</c>.</summary>

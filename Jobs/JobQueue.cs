@@ -14,6 +14,13 @@ public sealed class JobQueue(QueueServiceClient queues, StorageInitializer stora
         await _jobs.SendMessageAsync(message.ToJson(), cancellationToken);
     }
 
+    /// <summary>The approximate number of messages waiting in the jobs queue.</summary>
+    public async Task<int> GetJobsDepthAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureQueuesAsync(cancellationToken);
+        return (await _jobs.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+    }
+
     /// <summary>The approximate number of messages waiting in the jobs and poison queues.</summary>
     public async Task<(int Jobs, int Poison)> GetDepthsAsync(CancellationToken cancellationToken)
     {

@@ -22,12 +22,13 @@ public sealed record JobRecord(
 
 public sealed record JobError(string Code, string Message);
 
-/// <summary>One queue invocation's share of a job: chunks [FirstChunk, EndChunk), its progress, and when done its partial.</summary>
-public sealed record RangeRecord(int Index, int FirstChunk, int EndChunk, int ChunksDone, BinaryData? Partial = null)
+/// <summary>
+/// One queue invocation's share of a job: chunks [FirstChunk, EndChunk), its progress, whether its partial is stored,
+/// and whether that partial ends a search (no later range can change the answer).
+/// </summary>
+public sealed record RangeRecord(int Index, int FirstChunk, int EndChunk, int ChunksDone, bool IsDone = false, bool EndsSearch = false)
 {
     public int ChunkCount => EndChunk - FirstChunk;
-
-    public bool IsDone => Partial is not null;
 }
 
 /// <summary>A job as read from storage, with the version its next conditional write must match.</summary>

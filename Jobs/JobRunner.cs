@@ -124,6 +124,7 @@ public sealed class JobRunner(
     {
         var job = snapshot.Job;
         if (snapshot.Ranges.Any(r => r.Index == index && r.IsDone)) return true;
+        if (EarlierRangeEndedSearch(snapshot, index)) return false;
 
         var (first, end) = RangeBounds(job, index);
         var chunksDone = 0;
@@ -154,7 +155,8 @@ public sealed class JobRunner(
         }
 
         var computed = partials.TakeWhile(p => p is not null).Cast<BinaryData>().ToList();
-        await store.SaveRangeAsync(job.Id, new RangeRecord(index, first, end, computed.Count, plan.Reduce(computed)), cancellationToken);
+        var partial = plan.Reduce(computed);
+        await store.SaveRangeAsync(job.Id, new RangeRecord(index, first, end, computed.Count, IsDone: true, plan.EndsSearch(partial)), partial, cancellationToken);
         JobLog.RangeComputed(logger, job.Id, index, computed.Count, clock.ElapsedMilliseconds);
         return true;
     }
@@ -168,9 +170,9 @@ public sealed class JobRunner(
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(interval, time, stop.Token);
-                await store.SaveRangeAsync(jobId, new RangeRecord(index, first, end, chunksDone()), cancellationToken);
+                await store.SaveRangeAsync(jobId, new RangeRecord(index, first, end, chunksDone()), null, cancellationToken);
                 var snapshot = await store.GetAsync(jobId, cancellationToken);
-                if (snapshot is null || snapshot.Job.Status != JobStatus.Running) await stop.CancelAsync();
+                if (snapshot is null || snapshot.Job.Status != JobStatus.Running || EarlierRangeEndedSearch(snapshot, index)) await stop.CancelAsync();
             }
         }
         catch (OperationCanceledException)
@@ -178,6 +180,9 @@ public sealed class JobRunner(
             // The range ended, or the job did.
         }
     }
+
+    /// <summary>A search answered by an earlier range needs nothing from this one.</summary>
+    private static bool EarlierRangeEndedSearch(JobSnapshot snapshot, int index) => snapshot.Ranges.Any(r => r.Index < index && r.EndsSearch);
 
     private static (int First, int End) RangeBounds(JobRecord job, int index)
     {
@@ -195,7 +200,7 @@ public sealed class JobRunner(
         {
             var snapshot = await store.GetAsync(jobId, cancellationToken);
             if (snapshot is null || snapshot.Job.Status != JobStatus.Running) return;
-            var needed = NeededPartials(snapshot, plan);
+            var needed = await NeededPartialsAsync(snapshot, cancellationToken);
             if (needed is null) return;
 
             var output = plan.Complete(plan.Reduce(needed));
@@ -210,18 +215,20 @@ public sealed class JobRunner(
     }
 
     /// <summary>The partials of ranges 0..k in order, where k is the last range or the first that ends a search; null while one is missing.</summary>
-    private static List<BinaryData>? NeededPartials(JobSnapshot snapshot, IComputePlan plan)
+    private async Task<List<BinaryData>?> NeededPartialsAsync(JobSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var byIndex = snapshot.Ranges.Where(r => r.IsDone).ToDictionary(r => r.Index, r => r.Partial!);
-        var needed = new List<BinaryData>();
+        var done = snapshot.Ranges.Where(r => r.IsDone).ToDictionary(r => r.Index);
+        var needed = new List<RangeRecord>();
         for (var index = 0; index < snapshot.Job.RangeCount; index++)
         {
-            if (!byIndex.TryGetValue(index, out var partial)) return null;
-            needed.Add(partial);
-            if (plan.EndsSearch(partial)) break;
+            if (!done.TryGetValue(index, out var range)) return null;
+            needed.Add(range);
+            if (range.EndsSearch) break;
         }
 
-        return needed;
+        var partials = new List<BinaryData>(needed.Count);
+        foreach (var range in needed) partials.Add(await store.ReadPartialAsync(snapshot.Job.Id, range, cancellationToken));
+        return partials;
     }
 
     private async Task<JobRecord> WithResultAsync(JobRecord job, ComputeOutput output, CancellationToken cancellationToken)

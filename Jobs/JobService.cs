@@ -1,25 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
 using Functions.Compute;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Functions.Jobs;
 
 /// <summary>The HTTP side of jobs: submit, read, wait for and cancel. It only awaits I/O.</summary>
-public sealed class JobService(IJobStore store, JobQueue queue, ComputeKinds kinds, JobSignals signals, TimeProvider time, ILogger<JobService> logger)
+public sealed class JobService(
+    IJobStore store, JobQueue queue, ComputeKinds kinds, JobSignals signals, TimeProvider time, IOptions<JobOptions> options, ILogger<JobService> logger)
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
 
-    /// <summary>Validates, stores and enqueues a job. Throws <see cref="InvalidInputException"/> for bad input and
-    /// <see cref="QueueUnavailableException"/> when the job could not be enqueued (it is then removed again).</summary>
-    public async Task<JobSnapshot> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Validates, stores and enqueues a job. With an idempotency key, a repeated submit returns the job of the first.
+    /// Throws <see cref="InvalidInputException"/> for bad input, <see cref="IdempotencyKeyReusedException"/> for a key
+    /// reused with another request, and <see cref="QueueUnavailableException"/> when the job could not be queued
+    /// (the queue is too deep or unreachable; nothing is kept).
+    /// </summary>
+    public async Task<JobSnapshot> SubmitAsync(JobRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var kind = kinds.Find(request.Kind) ?? throw new InvalidInputException(
             "kind", $"Unknown kind '{request.Kind}'. Known kinds: {string.Join(", ", kinds.All.Select(k => k.Name))}.");
         var plan = kind.Plan(request.Input);
-        var job = new JobRecord(JobIds.New(), kind.Name, request.Input.GetRawText(), JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount);
+
+        var id = JobIds.New();
+        if (idempotencyKey is not null)
+        {
+            var claim = new IdempotencyClaim(Sha256(idempotencyKey), id, Sha256($"{kind.Name}\n{request.Input.GetRawText()}"));
+            var first = await store.ClaimIdempotencyKeyAsync(claim, cancellationToken);
+            if (first.Fingerprint != claim.Fingerprint) throw new IdempotencyKeyReusedException();
+            id = first.JobId;
+            if (await store.GetAsync(id, cancellationToken) is { } earlier) return earlier;
+        }
+
+        await RefuseWhenQueueTooDeepAsync(cancellationToken);
+        var job = new JobRecord(id, kind.Name, request.Input.GetRawText(), JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount);
 
         // Once the row is written the job is seen through to an answer, even if the caller goes away meanwhile.
-        await store.CreateAsync(job, CancellationToken.None);
+        if (!await store.TryCreateAsync(job, CancellationToken.None))
+            return await store.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Job {id} vanished after it was stored.");
         try
         {
             await queue.SendAsync(new JobMessage(job.Id), CancellationToken.None);
@@ -28,12 +49,16 @@ public sealed class JobService(IJobStore store, JobQueue queue, ComputeKinds kin
         {
             JobLog.EnqueueFailed(logger, e, job.Id);
             await RemoveUnqueuedAsync(job.Id);
-            throw new QueueUnavailableException(e);
+            throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", e);
         }
 
         JobLog.Submitted(logger, job.Id, job.Kind);
         return await store.GetAsync(job.Id, cancellationToken) ?? throw new InvalidOperationException($"Job {job.Id} vanished after it was stored.");
     }
+
+    /// <summary>One page of jobs, newest first.</summary>
+    public Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken) =>
+        store.ListAsync(status, top, continuation, cancellationToken);
 
     public Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken) =>
         JobIds.IsWellFormed(id) ? store.GetAsync(id, cancellationToken) : Task.FromResult<JobSnapshot?>(null);
@@ -94,8 +119,29 @@ public sealed class JobService(IJobStore store, JobQueue queue, ComputeKinds kin
         }
     }
 
+    private async Task RefuseWhenQueueTooDeepAsync(CancellationToken cancellationToken)
+    {
+        int depth;
+        try
+        {
+            depth = await queue.GetJobsDepthAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new QueueUnavailableException("The jobs queue is unreachable; nothing was kept. Try again later.", e);
+        }
+
+        if (depth >= options.Value.MaxQueueDepth)
+            throw new QueueUnavailableException($"The jobs queue holds {depth} messages, at its limit of {options.Value.MaxQueueDepth}; nothing was kept. Try again later.");
+    }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
 
-/// <summary>The jobs queue could not take the message; the caller should retry later (HTTP 503).</summary>
-public sealed class QueueUnavailableException(Exception inner) : Exception("The jobs queue is unavailable.", inner);
+/// <summary>The job was not queued (the queue is too deep or unreachable); the caller should retry later (HTTP 503).</summary>
+public sealed class QueueUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>An Idempotency-Key came back with a different request than it was first used with (HTTP 422).</summary>
+public sealed class IdempotencyKeyReusedException() : Exception("This Idempotency-Key was used with a different request.");

@@ -22,6 +22,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
+        services.AddSingleton<JobRetention>();
         services.AddSingleton(provider =>
         {
             var threads = provider.GetRequiredService<IOptions<ComputeOptions>>().Value.Threads;

@@ -9,11 +9,17 @@ namespace Functions.Jobs;
 /// <summary>
 /// Jobs in Table storage, one partition per job: the row "job" holds the state, rows "range-NNNNN" hold each
 /// invocation's progress and partial, so a status read is one partition query. Large values go to Blob storage.
+/// The partition "index" lists jobs newest first; the partition "idempotency" maps hashed keys to jobs.
 /// </summary>
 public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient blobs, StorageInitializer storage) : IJobStore
 {
     private const string JobRow = "job";
     private const string RangeRowPrefix = "range-";
+    private const string IndexPartition = "index";
+    private const string IdempotencyPartition = "idempotency";
+
+    // How many listing entries one list request reads at most while looking for a status.
+    private const int MaxListScan = 1000;
 
     // A table property holds at most 64 KiB; larger partials go to a blob.
     private const int MaxInlineBytes = 48 * 1024;
@@ -21,10 +27,19 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
     private readonly TableClient _table = tables.GetTableClient(StorageNames.JobsTable);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.ResultsContainer);
 
-    public async Task CreateAsync(JobRecord job, CancellationToken cancellationToken)
+    public async Task<bool> TryCreateAsync(JobRecord job, CancellationToken cancellationToken)
     {
         await storage.EnsureTableAndContainerAsync(cancellationToken);
-        await _table.AddEntityAsync(ToEntity(job), cancellationToken);
+        await _table.UpsertEntityAsync(new TableEntity(IndexPartition, IndexRow(job)) { ["JobId"] = job.Id }, TableUpdateMode.Replace, cancellationToken);
+        try
+        {
+            await _table.AddEntityAsync(ToEntity(job), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
     }
 
     public async Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken)
@@ -36,7 +51,7 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (entity.RowKey == JobRow) jobRow = entity;
-            else if (entity.RowKey.StartsWith(RangeRowPrefix, StringComparison.Ordinal)) ranges.Add(await ToRangeAsync(entity, cancellationToken));
+            else if (entity.RowKey.StartsWith(RangeRowPrefix, StringComparison.Ordinal)) ranges.Add(ToRange(entity));
         }
 
         return jobRow is null ? null : new JobSnapshot(ToJob(jobRow), jobRow.ETag.ToString(), ranges);
@@ -60,21 +75,46 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         await _table.DeleteEntityAsync(id, JobRow, ETag.All, cancellationToken);
     }
 
-    public async Task SaveRangeAsync(string jobId, RangeRecord range, CancellationToken cancellationToken)
+    public async Task PurgeAsync(string id, CancellationToken cancellationToken)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), select: ["PartitionKey", "RowKey", "CreatedAt"], cancellationToken: cancellationToken))
+            rows.Add(row);
+        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, id + "/", cancellationToken))
+            await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+
+        // The job row goes last, so a purge cut short is found and finished by the next one.
+        foreach (var batch in rows.Where(r => r.RowKey != JobRow).Chunk(100))
+            await _table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+        if (rows.SingleOrDefault(r => r.RowKey == JobRow) is not { } jobRow) return;
+        await _table.DeleteEntityAsync(IndexPartition, IndexRow(jobRow.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(id, JobRow, ETag.All, cancellationToken);
+    }
+
+    public async Task SaveRangeAsync(string jobId, RangeRecord range, BinaryData? partial, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(jobId, RangeRowPrefix + range.Index.ToString("D5"))
         {
             ["FirstChunk"] = range.FirstChunk,
             ["EndChunk"] = range.EndChunk,
             ["ChunksDone"] = range.ChunksDone,
+            ["EndsSearch"] = range.EndsSearch,
         };
-        if (range.Partial is { } partial)
+        if (partial is not null)
         {
             if (partial.ToMemory().Length <= MaxInlineBytes) entity["Partial"] = partial.ToArray();
-            else entity["PartialBlob"] = await UploadAsync($"{jobId}/partials/{range.Index:D5}", partial, "application/octet-stream", cancellationToken);
+            else entity["PartialBlob"] = await UploadAsync(PartialBlob(jobId, range.Index), partial, "application/octet-stream", cancellationToken);
         }
 
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<BinaryData> ReadPartialAsync(string jobId, RangeRecord range, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityAsync<TableEntity>(jobId, RangeRowPrefix + range.Index.ToString("D5"), cancellationToken: cancellationToken);
+        return row.Value.GetBinaryData("Partial")
+            ?? await ReadResultAsync(PartialBlob(jobId, range.Index), cancellationToken)
+            ?? throw new InvalidDataException($"Job {jobId} range {range.Index} has no stored partial.");
     }
 
     public Task<string> SaveResultAsync(string jobId, BinaryData content, string contentType, CancellationToken cancellationToken) =>
@@ -101,18 +141,86 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         return name;
     }
 
-    private async Task<RangeRecord> ToRangeAsync(TableEntity entity, CancellationToken cancellationToken)
+    public async Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotencyClaim claim, CancellationToken cancellationToken)
     {
-        var partial = entity.GetBinaryData("Partial");
-        if (partial is null && entity.GetString("PartialBlob") is { } blob)
-            partial = await ReadResultAsync(blob, cancellationToken) ?? throw new InvalidDataException($"Partial blob {blob} is missing.");
-        return new RangeRecord(
-            int.Parse(entity.RowKey.AsSpan(RangeRowPrefix.Length)),
-            entity.GetInt32("FirstChunk") ?? 0,
-            entity.GetInt32("EndChunk") ?? 0,
-            entity.GetInt32("ChunksDone") ?? 0,
-            partial);
+        await storage.EnsureTableAndContainerAsync(cancellationToken);
+        try
+        {
+            await _table.AddEntityAsync(new TableEntity(IdempotencyPartition, claim.KeyHash) { ["JobId"] = claim.JobId, ["Fingerprint"] = claim.Fingerprint }, cancellationToken);
+            return claim;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var first = (await _table.GetEntityAsync<TableEntity>(IdempotencyPartition, claim.KeyHash, cancellationToken: cancellationToken)).Value;
+            return new IdempotencyClaim(claim.KeyHash, first.GetString("JobId"), first.GetString("Fingerprint"));
+        }
     }
+
+    public async Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken)
+    {
+        await storage.EnsureTableAndContainerAsync(cancellationToken);
+        var filter = continuation is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey gt {continuation}");
+        var jobs = new List<JobRecord>();
+        string? last = null;
+        var scanned = 0;
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(top, 100), cancellationToken: cancellationToken).AsPages())
+        {
+            var rows = await Task.WhenAll(page.Values.Select(entry => _table.GetEntityIfExistsAsync<TableEntity>(entry.GetString("JobId"), JobRow, cancellationToken: cancellationToken)));
+            for (var i = 0; i < rows.Length; i++)
+            {
+                last = page.Values[i].RowKey;
+                scanned++;
+                if (rows[i].HasValue && ToJob(rows[i].Value!) is var job && (status is null || job.Status == status)) jobs.Add(job);
+                if (jobs.Count == top) return new JobPage(jobs, last);
+            }
+
+            // A rare status may be far back: answer what was found and let the caller continue from here.
+            if (scanned >= MaxListScan) return new JobPage(jobs, page.ContinuationToken is null ? null : last);
+            if (page.ContinuationToken is null) return new JobPage(jobs, null);
+        }
+
+        return new JobPage(jobs, null);
+    }
+
+    public async Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await storage.EnsureTableAndContainerAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IdempotencyPartition} and Timestamp lt {cutoff}");
+        var purged = 0;
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: 100, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages())
+        {
+            if (page.Values.Count == 0) continue;
+            await _table.SubmitTransactionAsync(page.Values.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+            purged += page.Values.Count;
+        }
+
+        return purged;
+    }
+
+    public async IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await storage.EnsureTableAndContainerAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {JobRow} and CompletedAt lt {cutoff}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
+            yield return row.PartitionKey;
+    }
+
+    private static RangeRecord ToRange(TableEntity entity) => new(
+        int.Parse(entity.RowKey.AsSpan(RangeRowPrefix.Length)),
+        entity.GetInt32("FirstChunk") ?? 0,
+        entity.GetInt32("EndChunk") ?? 0,
+        entity.GetInt32("ChunksDone") ?? 0,
+        entity.ContainsKey("Partial") || entity.ContainsKey("PartialBlob"),
+        entity.GetBoolean("EndsSearch") ?? false);
+
+    private static string PartialBlob(string jobId, int range) => $"{jobId}/partials/{range:D5}";
+
+    private static string IndexRow(JobRecord job) => IndexRow(job.CreatedAt, job.Id);
+
+    // Inverted ticks sort the newest job first.
+    private static string IndexRow(DateTimeOffset createdAt, string id) => $"{DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks:D19}-{id}";
 
     private static TableEntity ToEntity(JobRecord job) => new(job.Id, JobRow)
     {

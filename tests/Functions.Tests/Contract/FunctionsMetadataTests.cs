@@ -15,6 +15,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("Hello", "get", "hello", "Anonymous")]
     [InlineData("ListKinds", "get", "kinds", "Anonymous")]
     [InlineData("SubmitJob", "post", "jobs", "Function")]
+    [InlineData("ListJobs", "get", "jobs", "Function")]
     [InlineData("GetJob", "get", "jobs/{id}", "Function")]
     [InlineData("GetJobResult", "get", "jobs/{id}/result", "Function")]
     [InlineData("CancelJob", "delete", "jobs/{id}", "Function")]
@@ -38,6 +39,14 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(queue, trigger["queueName"]!.GetValue<string>());
         Assert.Equal(StorageNames.Connection, trigger["connection"]!.GetValue<string>());
         Assert.Equal("String", trigger["dataType"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void RetentionFunction_RunsOnATimer()
+    {
+        var trigger = Trigger("PurgeFinishedJobs", "timerTrigger");
+
+        Assert.Equal("0 17 * * * *", trigger["schedule"]!.GetValue<string>());
     }
 
     [Fact]

@@ -120,19 +120,52 @@ public sealed class FunctionApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the queue listeners in the background until the returned handle is disposed.</summary>
+    public IAsyncDisposable StartListening()
+    {
+        var stop = new CancellationTokenSource();
+        var loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    if (await PumpOnceAsync(stop.Token) == 0) await Task.Yield();
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+            }
+        });
+        return new Listening(stop, loop);
+    }
+
+    private sealed class Listening(CancellationTokenSource stop, Task loop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await loop;
+            stop.Dispose();
+        }
+    }
+
     public async Task<JobStatus?> StatusAsync(string id) => (await Store.GetAsync(id, CancellationToken.None))?.Job.Status;
 
     public Task<HttpAnswer> GetAsync(string pathAndQuery) => SendAsync("GET", pathAndQuery);
 
-    public Task<HttpAnswer> PostJobAsync(string body, string query = "", string contentType = "application/json") =>
-        SendAsync("POST", "/api/jobs" + query, body, contentType);
+    public Task<HttpAnswer> PostJobAsync(string body, string query = "", string contentType = "application/json", IDictionary<string, string>? headers = null) =>
+        SendAsync("POST", "/api/jobs" + query, body, contentType, headers);
 
     public Task<HttpAnswer> DeleteAsync(string path) => SendAsync("DELETE", path);
 
     /// <summary>Routes a request to its HTTP function as the host's routes in functions.metadata do, and runs the answer.</summary>
-    public async Task<HttpAnswer> SendAsync(string method, string pathAndQuery, string? body = null, string? contentType = "application/json", CancellationToken cancellationToken = default)
+    public async Task<HttpAnswer> SendAsync(
+        string method, string pathAndQuery, string? body = null, string? contentType = "application/json",
+        IDictionary<string, string>? headers = null, CancellationToken cancellationToken = default)
     {
         var context = new DefaultHttpContext { RequestServices = _services };
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) context.Request.Headers[name] = value;
         var queryStart = pathAndQuery.IndexOf('?');
         var path = queryStart < 0 ? pathAndQuery : pathAndQuery[..queryStart];
         context.Request.Method = method;
@@ -153,6 +186,7 @@ public sealed class FunctionApp : IAsyncDisposable
             ("GET", ["api", "hello"]) => Http.Hello(context.Request),
             ("GET", ["api", "kinds"]) => Http.ListKinds(context.Request),
             ("POST", ["api", "jobs"]) => await Http.SubmitJob(context.Request, cancellationToken),
+            ("GET", ["api", "jobs"]) => await Http.ListJobs(context.Request, cancellationToken),
             ("GET", ["api", "jobs", var id]) => await Http.GetJob(context.Request, id, cancellationToken),
             ("DELETE", ["api", "jobs", var id]) => await Http.CancelJob(context.Request, id, cancellationToken),
             ("GET", ["api", "jobs", var id, "result"]) => await Http.GetJobResult(context.Request, id, cancellationToken),

@@ -116,15 +116,11 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task SubmitWithWait_SmallJob_AnswersWithTheResult()
     {
-        using var pumping = new CancellationTokenSource();
-        var pump = Task.Run(async () =>
+        HttpAnswer answer;
+        await using (_app.StartListening())
         {
-            while (!pumping.IsCancellationRequested) await _app.PumpOnceAsync(pumping.Token);
-        });
-
-        var answer = await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""", "?wait=60");
-        await pumping.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pump);
+            answer = await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""", "?wait=60");
+        }
 
         Assert.Equal(200, answer.Status);
         Assert.Equal(168, answer.Json.GetProperty("result").GetProperty("count").GetInt64());

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Functions.Compute;
+using Functions.Jobs;
+using Microsoft.AspNetCore.Http;
+
+namespace Functions.Http;
+
+/// <summary>The query of <c>GET /api/jobs?status=&amp;top=&amp;continuationToken=</c>.</summary>
+public sealed partial record JobListQuery(JobStatus? Status, int Top, string? Continuation)
+{
+    public const int DefaultTop = 20;
+    public const int MaxTop = 100;
+
+    public static JobListQuery Read(HttpRequest request)
+    {
+        JobStatus? status = null;
+        if (Single(request, "status") is { } statusText)
+        {
+            status = Enum.GetValues<JobStatus>().Cast<JobStatus?>().FirstOrDefault(s => s.ToString()!.Equals(statusText, StringComparison.OrdinalIgnoreCase))
+                ?? throw new InvalidInputException("status", $"'status' must be one of {string.Join(", ", Enum.GetNames<JobStatus>().Select(n => n.ToLowerInvariant()))}.");
+        }
+
+        var top = DefaultTop;
+        if (Single(request, "top") is { } topText && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top is < 1 or > MaxTop))
+            throw new InvalidInputException("top", $"'top' must be a whole number from 1 to {MaxTop}.");
+
+        var continuation = Single(request, "continuationToken");
+        if (continuation is not null && !ContinuationShape().IsMatch(continuation))
+            throw new InvalidInputException("continuationToken", "'continuationToken' must be a token from a previous page.");
+        return new JobListQuery(status, top, continuation);
+    }
+
+    private static string? Single(HttpRequest request, string name)
+    {
+        var values = request.Query[name];
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => throw new InvalidInputException(name, $"'{name}' may be given once."),
+        };
+    }
+
+    [GeneratedRegex("^[0-9]{19}-[0-9a-f]{32}$")]
+    private static partial Regex ContinuationShape();
+}
+
+/// <summary>A page of the job listing, newest first, with the link to the next page.</summary>
+public sealed record JobList(IReadOnlyList<JobView> Jobs, string? ContinuationToken, string? NextUrl)
+{
+    public static JobList From(JobPage page, JobListQuery query)
+    {
+        var views = page.Jobs.Select(job => JobView.From(new JobSnapshot(job, "", []))).ToList();
+        if (page.Continuation is null) return new JobList(views, null, null);
+        var next = QueryString.Create(new Dictionary<string, string?>
+        {
+            ["status"] = query.Status?.ToString().ToLowerInvariant(),
+            ["top"] = query.Top.ToString(CultureInfo.InvariantCulture),
+            ["continuationToken"] = page.Continuation,
+        }.Where(p => p.Value is not null));
+        return new JobList(views, page.Continuation, "/api/jobs" + next);
+    }
+}

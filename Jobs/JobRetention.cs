@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Functions.Jobs;
+
+/// <summary>Purges finished jobs, their results and idempotency keys once they are older than the retention.</summary>
+public sealed class JobRetention(IJobStore store, TimeProvider time, IOptions<JobOptions> options, ILogger<JobRetention> logger)
+{
+    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - TimeSpan.FromHours(options.Value.RetentionHours);
+        var purged = 0;
+        await foreach (var id in store.FindFinishedBeforeAsync(cutoff, cancellationToken))
+        {
+            await store.PurgeAsync(id, cancellationToken);
+            JobLog.Purged(logger, id);
+            purged++;
+        }
+
+        var keys = await store.PurgeIdempotencyKeysAsync(cutoff, cancellationToken);
+        JobLog.RetentionPass(logger, purged, keys, cutoff);
+        return purged;
+    }
+}

@@ -1,0 +1,144 @@
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Functions.Tests.Jobs;
+
+[Collection(StorageCollection.Name)]
+public sealed class JobLifecycleTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Submit_SameIdempotencyKey_ReturnsTheSameJob()
+    {
+        await using var app = await StartAsync();
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = "order-" + Guid.NewGuid() };
+
+        var first = await app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""", headers: key);
+        var again = await app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""", headers: key);
+
+        Assert.Equal(202, first.Status);
+        Assert.Equal(202, again.Status);
+        Assert.Equal(first.Json.GetProperty("id").GetString(), again.Json.GetProperty("id").GetString());
+        Assert.Equal(first.Header("Location"), again.Header("Location"));
+        Assert.Equal(1, (await app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        var id = first.Json.GetProperty("id").GetString()!;
+        await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+        var afterDone = await app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""", headers: key);
+        Assert.Equal(200, afterDone.Status);
+        Assert.Equal(168, afterDone.Json.GetProperty("result").GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Submit_IdempotencyKeyWithAnotherBody_Answers422()
+    {
+        await using var app = await StartAsync();
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
+        await app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""", headers: key);
+
+        var other = await app.PostJobAsync("""{"kind":"primes","input":{"limit":1001}}""", headers: key);
+
+        BadInputTests.AssertProblem(other, 422, "Idempotency-Key");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("ключ")]
+    public async Task Submit_MalformedIdempotencyKey_Answers400(string key)
+    {
+        await using var app = await StartAsync();
+
+        var answer = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""", headers: new Dictionary<string, string> { ["Idempotency-Key"] = key });
+
+        BadInputTests.AssertProblem(answer, 400, "Idempotency-Key");
+    }
+
+    [Fact]
+    public async Task Submit_QueueAtItsLimit_Answers503WithRetryAfterAndKeepsNothing()
+    {
+        await using var app = await StartAsync(new Dictionary<string, string?> { ["Jobs:MaxQueueDepth"] = "2" });
+        Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
+        Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
+
+        var refused = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""");
+
+        Assert.Equal(503, refused.Status);
+        Assert.Equal("application/problem+json", refused.ContentType);
+        Assert.NotNull(refused.Header("Retry-After"));
+        Assert.Equal(2, (await app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null, Deadline);
+        Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
+    }
+
+    [Fact]
+    public async Task List_NewestFirst_FilteredAndPaged()
+    {
+        await using var app = await StartAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++) ids.Add((await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!);
+        await app.DeleteAsync($"/api/jobs/{ids[1]}");
+
+        var first = await app.GetAsync("/api/jobs?top=3");
+        var next = await app.GetAsync(first.Json.GetProperty("nextUrl").GetString()!);
+        var canceled = await app.GetAsync("/api/jobs?status=canceled&top=100");
+
+        Assert.Equal(200, first.Status);
+        var listed = first.Json.GetProperty("jobs").EnumerateArray().Concat(next.Json.GetProperty("jobs").EnumerateArray())
+            .Select(j => j.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(Enumerable.Reverse(ids).ToList(), listed.Take(5).ToList());
+        Assert.Contains(ids[1], canceled.Json.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString()));
+        Assert.All(canceled.Json.GetProperty("jobs").EnumerateArray(), j => Assert.Equal("canceled", j.GetProperty("status").GetString()));
+    }
+
+    [Theory]
+    [InlineData("?status=done", "status")]
+    [InlineData("?top=0", "top")]
+    [InlineData("?top=101", "top")]
+    [InlineData("?top=x", "top")]
+    [InlineData("?continuationToken=abc", "continuationToken")]
+    public async Task List_BadQuery_Answers400(string query, string field)
+    {
+        await using var app = await StartAsync();
+
+        BadInputTests.AssertProblem(await app.GetAsync("/api/jobs" + query), 400, field);
+    }
+
+    [Fact]
+    public async Task Retention_PurgesFinishedJobsOnly()
+    {
+        await using var app = await StartAsync(new Dictionary<string, string?> { ["Jobs:RetentionHours"] = "0" });
+        var finished = (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        await app.PumpUntilAsync(async () => await app.StatusAsync(finished) == JobStatus.Succeeded, Deadline);
+        var queued = (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+
+        await app.Services.GetRequiredService<JobRetention>().PurgeAsync(CancellationToken.None);
+
+        BadInputTests.AssertProblem(await app.GetAsync($"/api/jobs/{finished}"), 404, "id");
+        Assert.Equal(202, (await app.GetAsync($"/api/jobs/{queued}")).Status);
+        var listed = (await app.GetAsync("/api/jobs?top=100")).Json.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString());
+        Assert.DoesNotContain(finished, listed);
+    }
+
+    [Fact]
+    public async Task Retention_KeepsJobsWithinTheRetention()
+    {
+        await using var app = await StartAsync(new Dictionary<string, string?> { ["Jobs:RetentionHours"] = "1" });
+        var id = (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+
+        await app.Services.GetRequiredService<JobRetention>().PurgeAsync(CancellationToken.None);
+
+        Assert.Equal(200, (await app.GetAsync($"/api/jobs/{id}")).Status);
+    }
+
+    private async Task<FunctionApp> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var app = new FunctionApp(azurite.ConnectionString, settings);
+        await app.ClearQueuesAsync();
+        return app;
+    }
+}
