@@ -3,7 +3,8 @@ namespace Functions.Compute;
 /// <summary>
 /// A validated job split into <see cref="ChunkCount"/> balanced chunks. The same chunks feed the executor's
 /// threads and the queue fan-out: an invocation computes a contiguous range of chunks and reduces it to one partial.
-/// Partials travel through storage, so they are serialized.
+/// Partials travel through storage, so they are serialized. Planning is deterministic: the same input gives the same
+/// chunks on every instance, since different instances compute different ranges of one job.
 /// </summary>
 public interface IComputePlan
 {

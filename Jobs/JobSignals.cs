@@ -10,7 +10,7 @@ namespace Functions.Jobs;
 public sealed class JobSignals
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _finished = new();
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<CancellationTokenSource, string> _running = new();
 
     /// <summary>A task that completes when this instance sees the job finish.</summary>
     public Task WhenFinished(string jobId) =>
@@ -31,20 +31,23 @@ public sealed class JobSignals
     /// <summary>Registers a computation of the job on this instance; dispose the registration when it ends.</summary>
     public IDisposable Running(string jobId, CancellationTokenSource cancellation)
     {
-        _running[jobId] = cancellation;
-        return new Registration(() => _running.TryRemove(new KeyValuePair<string, CancellationTokenSource>(jobId, cancellation)));
+        _running[cancellation] = jobId;
+        return new Registration(() => _running.TryRemove(cancellation, out _));
     }
 
     private void CancelRunning(string jobId)
     {
-        if (!_running.TryGetValue(jobId, out var cancellation)) return;
-        try
+        foreach (var (cancellation, runningJob) in _running)
         {
-            cancellation.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The computation ended between the lookup and the cancel.
+            if (runningJob != jobId) continue;
+            try
+            {
+                cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The computation ended between the lookup and the cancel.
+            }
         }
     }
 
