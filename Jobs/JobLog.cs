@@ -35,6 +35,9 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: message for an unknown job ignored")]
     public static partial void UnknownJob(ILogger logger, string jobId);
 
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: message for range {Range} ignored, the job is {Status} with {RangeCount} ranges")]
+    public static partial void RangeNotInPlan(ILogger logger, string jobId, int range, JobStatus status, int rangeCount);
+
     [LoggerMessage(LogLevel.Warning, "Malformed queue message dropped: {Message}")]
     public static partial void MalformedMessage(ILogger logger, string message);
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Functions.Jobs;
 
 /// <summary>The HTTP side of jobs: submit, read, wait for and cancel. It only awaits I/O.</summary>
-public sealed class JobService(IJobStore store, JobQueue queue, ComputeKinds kinds, JobSignals signals, TimeProvider time, ILogger<JobService> logger)
+public sealed class JobService(IJobStore store, JobQueue queue, ComputeKinds kinds, JobSignals signals, TimeProvider time, JobMetrics metrics, ILogger<JobService> logger)
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
@@ -76,6 +76,7 @@ public sealed class JobService(IJobStore store, JobQueue queue, ComputeKinds kin
         if (canceledNow)
         {
             JobLog.Canceled(logger, id);
+            metrics.Finished(snapshot!.Job.Kind, JobStatus.Canceled);
             signals.Finished(id);
         }
 

@@ -22,6 +22,8 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
+        services.AddMetrics();
+        services.AddSingleton<JobMetrics>();
         services.AddSingleton(provider =>
         {
             var threads = provider.GetRequiredService<IOptions<ComputeOptions>>().Value.Threads;
