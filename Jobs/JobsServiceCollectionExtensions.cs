@@ -1,5 +1,6 @@
 using Functions.Compute;
 using Functions.Compute.Primes;
+using Functions.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobRunner>();
         services.AddMetrics();
         services.AddSingleton<JobMetrics>();
+        services.AddSingleton<StorageHealth>();
         services.AddSingleton(provider =>
         {
             var threads = provider.GetRequiredService<IOptions<ComputeOptions>>().Value.Threads;
