@@ -39,6 +39,9 @@ public static class TelemetryServiceCollectionExtensions
             {
                 options.ConnectionString = connectionString;
                 if (credential is not null) options.Credential = credential;
+                // Traces stay rate-limited (the exporter's 5 per second); the job log lines are kept whole, since
+                // they are what finds a job by its id, rather than dropped with the traces that were not sampled.
+                options.EnableTraceBasedLogsSampler = false;
             });
         return services;
     }

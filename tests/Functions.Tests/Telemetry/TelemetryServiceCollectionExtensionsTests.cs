@@ -5,6 +5,7 @@ using Functions.Jobs;
 using Functions.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -52,6 +53,22 @@ public sealed class TelemetryServiceCollectionExtensionsTests
 
         Assert.Contains(metrics, metric => metric.Name == JobMetrics.FinishedName && metric.MeterName == JobMetrics.MeterName);
         Assert.Contains(spans, span => span.Source.Name == "Microsoft.Azure.Functions.Worker");
+    }
+
+    [Fact]
+    public void AddTelemetry_EntraAuthentication_ExporterSendsWithTheManagedIdentityAndKeepsEveryLog()
+    {
+        using var provider = Build(new()
+        {
+            [TelemetryServiceCollectionExtensions.ConnectionStringSetting] = ConnectionString,
+            [TelemetryServiceCollectionExtensions.AuthenticationStringSetting] = "ClientId=abc;Authorization=AAD",
+        });
+
+        var exporter = provider.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName);
+
+        Assert.Equal(ConnectionString, exporter.ConnectionString);
+        Assert.IsType<ManagedIdentityCredential>(exporter.Credential);
+        Assert.False(exporter.EnableTraceBasedLogsSampler);
     }
 
     [Theory]
