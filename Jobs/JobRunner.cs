@@ -149,6 +149,11 @@ public sealed class JobRunner(
             JobLog.RangeStopped(logger, job.Id, index, now?.Job.Status ?? JobStatus.Canceled);
             return false;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            JobLog.AttemptFailed(logger, e, job.Id, index);
+            throw;
+        }
         finally
         {
             await stop.CancelAsync();
