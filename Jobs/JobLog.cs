@@ -23,6 +23,9 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Information, "Job {JobId} range {Range} computed {Chunks} chunks in {Milliseconds} ms")]
     public static partial void RangeComputed(ILogger logger, string jobId, int range, int chunks, long milliseconds);
 
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} range {Range} failed on this attempt; the queue will retry it")]
+    public static partial void AttemptFailed(ILogger logger, Exception exception, string jobId, int range);
+
     [LoggerMessage(LogLevel.Information, "Job {JobId} range {Range} stopped: the job is {Status}")]
     public static partial void RangeStopped(ILogger logger, string jobId, int range, JobStatus status);
 
@@ -34,6 +37,9 @@ internal static partial class JobLog
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: message for an unknown job ignored")]
     public static partial void UnknownJob(ILogger logger, string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: message for range {Range} ignored, the job is {Status} with {RangeCount} ranges")]
+    public static partial void RangeNotInPlan(ILogger logger, string jobId, int range, JobStatus status, int rangeCount);
 
     [LoggerMessage(LogLevel.Warning, "Malformed queue message dropped: {Message}")]
     public static partial void MalformedMessage(ILogger logger, string message);

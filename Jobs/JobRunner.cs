@@ -19,6 +19,7 @@ public sealed class JobRunner(
     JobSignals signals,
     TimeProvider time,
     IOptions<ComputeOptions> options,
+    JobMetrics metrics,
     ILogger<JobRunner> logger)
 {
     // Results larger than this go to a blob rather than the job row (a table property holds at most 64 KiB).
@@ -65,7 +66,7 @@ public sealed class JobRunner(
         }
         else if (snapshot.Job.Status != JobStatus.Running || message.Range >= snapshot.Job.RangeCount)
         {
-            JobLog.MalformedMessage(logger, Truncate(messageText));
+            JobLog.RangeNotInPlan(logger, message.JobId, message.Range.Value, snapshot.Job.Status, snapshot.Job.RangeCount);
             return;
         }
 
@@ -102,6 +103,7 @@ public sealed class JobRunner(
         if (started is null || started.Job.Status != JobStatus.Running) return null;
 
         JobLog.Started(logger, started.Job.Id, started.Job.ChunkCount, started.Job.RangeCount);
+        metrics.Started(started.Job);
         var done = started.Ranges.Where(r => r.IsDone).Select(r => r.Index).ToHashSet();
         for (var range = 1; range < started.Job.RangeCount; range++)
         {
@@ -148,6 +150,11 @@ public sealed class JobRunner(
             JobLog.RangeStopped(logger, job.Id, index, now?.Job.Status ?? JobStatus.Canceled);
             return false;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            JobLog.AttemptFailed(logger, e, job.Id, index);
+            throw;
+        }
         finally
         {
             await stop.CancelAsync();
@@ -158,6 +165,7 @@ public sealed class JobRunner(
         var partial = plan.Reduce(computed);
         await store.SaveRangeAsync(job.Id, new RangeRecord(index, first, end, computed.Count, IsDone: true, plan.EndsSearch(partial)), partial, cancellationToken);
         JobLog.RangeComputed(logger, job.Id, index, computed.Count, clock.ElapsedMilliseconds);
+        metrics.RangeComputed(job.Kind, clock.Elapsed);
         return true;
     }
 
@@ -208,6 +216,7 @@ public sealed class JobRunner(
             if (await store.TryReplaceAsync(job, snapshot.Version, cancellationToken) is not null)
             {
                 JobLog.Finished(logger, jobId, JobStatus.Succeeded);
+                metrics.Finished(job.Kind, JobStatus.Succeeded);
                 signals.Finished(jobId);
                 return;
             }
@@ -261,13 +270,14 @@ public sealed class JobRunner(
     private async Task FailAsync(string jobId, JobError error, CancellationToken cancellationToken)
     {
         var failedNow = false;
-        await store.UpdateAsync(jobId, job =>
+        var failed = await store.UpdateAsync(jobId, job =>
         {
             failedNow = !job.Status.IsFinished();
             return failedNow ? job with { Status = JobStatus.Failed, CompletedAt = time.GetUtcNow(), Error = error } : null;
         }, cancellationToken);
         if (!failedNow) return;
         JobLog.Failed(logger, jobId, error.Code, error.Message);
+        metrics.Finished(failed!.Job.Kind, JobStatus.Failed);
         signals.Finished(jobId);
     }
 

@@ -8,7 +8,14 @@ namespace Functions.Jobs;
 
 /// <summary>The HTTP side of jobs: submit, read, wait for and cancel. It only awaits I/O.</summary>
 public sealed class JobService(
-    IJobStore store, JobQueue queue, ComputeKinds kinds, JobSignals signals, TimeProvider time, IOptions<JobOptions> options, ILogger<JobService> logger)
+    IJobStore store,
+    JobQueue queue,
+    ComputeKinds kinds,
+    JobSignals signals,
+    TimeProvider time,
+    JobMetrics metrics,
+    IOptions<JobOptions> options,
+    ILogger<JobService> logger)
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
@@ -101,6 +108,7 @@ public sealed class JobService(
         if (canceledNow)
         {
             JobLog.Canceled(logger, id);
+            metrics.Finished(snapshot!.Job.Kind, JobStatus.Canceled);
             signals.Finished(id);
         }
 

@@ -1,5 +1,6 @@
 using Functions.Compute;
 using Functions.Compute.Primes;
+using Functions.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,9 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<JobRetention>();
+        services.AddMetrics();
+        services.AddSingleton<JobMetrics>();
+        services.AddSingleton<StorageHealth>();
         services.AddSingleton(provider =>
         {
             var threads = provider.GetRequiredService<IOptions<ComputeOptions>>().Value.Threads;

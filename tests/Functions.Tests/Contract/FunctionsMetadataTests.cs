@@ -14,6 +14,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("Hello", "get", "hello", "Anonymous")]
     [InlineData("ListKinds", "get", "kinds", "Anonymous")]
+    [InlineData("Health", "get", "health", "Anonymous")]
     [InlineData("SubmitJob", "post", "jobs", "Function")]
     [InlineData("ListJobs", "get", "jobs", "Function")]
     [InlineData("GetJob", "get", "jobs/{id}", "Function")]

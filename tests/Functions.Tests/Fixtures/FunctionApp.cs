@@ -40,6 +40,7 @@ public sealed class FunctionApp : IAsyncDisposable
 
         Http = ActivatorUtilities.CreateInstance<HelloFunction>(_services);
         Compute = ActivatorUtilities.CreateInstance<ComputeFunction>(_services);
+        Health = ActivatorUtilities.CreateInstance<HealthFunction>(_services);
         var raw = new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         _rawJobs = raw.GetQueueClient(StorageNames.JobsQueue);
         _rawPoison = raw.GetQueueClient(StorageNames.PoisonQueue);
@@ -50,6 +51,8 @@ public sealed class FunctionApp : IAsyncDisposable
     public HelloFunction Http { get; }
 
     public ComputeFunction Compute { get; }
+
+    public HealthFunction Health { get; }
 
     public IJobStore Store => _services.GetRequiredService<IJobStore>();
 
@@ -185,6 +188,7 @@ public sealed class FunctionApp : IAsyncDisposable
         {
             ("GET", ["api", "hello"]) => Http.Hello(context.Request),
             ("GET", ["api", "kinds"]) => Http.ListKinds(context.Request),
+            ("GET", ["api", "health"]) => await Health.Health(context.Request, cancellationToken),
             ("POST", ["api", "jobs"]) => await Http.SubmitJob(context.Request, cancellationToken),
             ("GET", ["api", "jobs"]) => await Http.ListJobs(context.Request, cancellationToken),
             ("GET", ["api", "jobs", var id]) => await Http.GetJob(context.Request, id, cancellationToken),

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Azure;
+using Azure.Identity;
+using Functions.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Health;
+
+/// <summary>
+/// Checks that the storage the app depends on answers: the jobs queue (with its depth and the poison queue's) and
+/// the jobs table, both through the app's own clients. Each check has a short deadline, so a probe gets an answer in
+/// seconds even while the SDK would go on retrying an unreachable account.
+/// </summary>
+public sealed class StorageHealth(JobQueue queue, IJobStore store, StorageInitializer storage, ILogger<StorageHealth> logger)
+{
+    /// <summary>Under the 5 s a load balancer or an uptime probe usually waits.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
+
+    // A well-formed id that JobIds.New() will not produce in practice (one chance in 2^128): reading it is a real
+    // partition query on the jobs table that finds nothing.
+    private const string ProbeJobId = "00000000000000000000000000000000";
+
+    public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Deadline);
+
+        var depths = CheckAsync("queue", async token =>
+        {
+            // Creating the queues is shared with every other caller, so it must not carry this check's short deadline.
+            await storage.EnsureQueuesAsync(CancellationToken.None).WaitAsync(token);
+            var (jobs, poison) = await queue.GetDepthsAsync(token);
+            return new QueueDepths(jobs, poison);
+        }, deadline.Token);
+        var table = CheckAsync("table", async token =>
+        {
+            await storage.EnsureTableAndContainerAsync(CancellationToken.None).WaitAsync(token);
+            return await store.GetAsync(ProbeJobId, token);
+        }, deadline.Token);
+        await Task.WhenAll(depths, table);
+
+        var (queueCheck, queueDepths) = await depths;
+        var (tableCheck, _) = await table;
+        var healthy = queueCheck.Reachable && tableCheck.Reachable;
+        return new HealthReport(healthy ? "healthy" : "unhealthy", queueCheck, tableCheck, queueDepths, clock.ElapsedMilliseconds);
+    }
+
+    private async Task<(StorageCheck Check, T? Value)> CheckAsync<T>(string service, Func<CancellationToken, Task<T>> check, CancellationToken deadline)
+    {
+        try
+        {
+            return (new StorageCheck(true), await check(deadline));
+        }
+        catch (Exception e)
+        {
+            // Whatever failed on the way to storage, the probe's answer is "unhealthy", never a 500.
+            HealthLog.Unreachable(logger, e, service);
+            return (new StorageCheck(false, Describe(e)), default);
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        RequestFailedException { Status: > 0 } failed => $"Storage answered {failed.Status} {failed.ErrorCode}.",
+        RequestFailedException or AggregateException => "Storage could not be reached.",
+        AuthenticationFailedException => "The app's identity could not get a token for storage.",
+        OperationCanceledException or TimeoutException => $"No answer within {Deadline.TotalSeconds:0} s.",
+        _ => $"The check failed: {e.GetType().Name}.",
+    };
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics.Metrics;
+
+namespace Functions.Jobs;
+
+/// <summary>
+/// The job metrics, meter <c>Functions.Jobs</c>: how long jobs wait in the queue, how long each range computes, and
+/// how many jobs end in each status. Tagged with <c>job.kind</c> (and <c>job.status</c>), never the job id, so the
+/// number of series stays small; the id is in the log lines.
+/// </summary>
+public sealed class JobMetrics
+{
+    public const string MeterName = "Functions.Jobs";
+    public const string QueueWaitName = "jobs.queue_wait.duration";
+    public const string RangeComputeName = "jobs.range.compute.duration";
+    public const string FinishedName = "jobs.finished";
+    public const string KindTag = "job.kind";
+    public const string StatusTag = "job.status";
+
+    // Seconds, from a quick job (tens of ms) to a range that uses its whole invocation budget (minutes).
+    private static readonly IReadOnlyList<double> SecondsBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+    private readonly Histogram<double> _queueWait;
+    private readonly Histogram<double> _rangeCompute;
+    private readonly Counter<long> _finished;
+
+    public JobMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets };
+        _queueWait = meter.CreateHistogram(QueueWaitName, "s", "Time from a job's submission to the start of its computation.", advice: advice);
+        _rangeCompute = meter.CreateHistogram(RangeComputeName, "s", "Time one queue invocation spent computing its range of a job on the executor.", advice: advice);
+        _finished = meter.CreateCounter<long>(FinishedName, "{job}", "Jobs that reached a final status: succeeded, failed or canceled.");
+    }
+
+    public void Started(JobRecord job)
+    {
+        if (job.StartedAt is { } started)
+            _queueWait.Record(Math.Max(0, (started - job.CreatedAt).TotalSeconds), new KeyValuePair<string, object?>(KindTag, job.Kind));
+    }
+
+    public void RangeComputed(string kind, TimeSpan elapsed) =>
+        _rangeCompute.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(KindTag, kind));
+
+    public void Finished(string kind, JobStatus status) =>
+        _finished.Add(1, new KeyValuePair<string, object?>(KindTag, kind), new KeyValuePair<string, object?>(StatusTag, StatusName(status)));
+
+    private static string StatusName(JobStatus status) => status.ToString().ToLowerInvariant();
+}

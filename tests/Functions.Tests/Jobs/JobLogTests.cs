@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Functions.Compute;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Tests.Jobs;
+
+[Collection(StorageCollection.Name)]
+public sealed class JobLogTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly RecordingLoggerProvider _logs = new();
+    private FunctionApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services
+            .AddSingleton<IComputeKind>(new FaultyKind())
+            .AddSingleton<ILoggerProvider>(_logs));
+        await _app.ClearQueuesAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task JobWithAFailedAttempt_EveryJobLogLineCarriesItsId()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":1}}""")).Json.GetProperty("id").GetString()!;
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, TimeSpan.FromSeconds(60));
+
+        var jobLines = _logs.Records.Where(r => r.Category.StartsWith("Functions.", StringComparison.Ordinal)).ToList();
+        Assert.All(jobLines, line => Assert.Equal(id, line.Properties.GetValueOrDefault("JobId")));
+        Assert.Equal(["Submitted", "Started", "AttemptFailed", "RangeComputed", "Finished"], jobLines.Select(line => line.EventName).Distinct());
+        Assert.IsType<InvalidOperationException>(Assert.Single(jobLines, line => line.EventName == "AttemptFailed").Exception);
+    }
+
+    private sealed record LogRecord(string Category, string? EventName, IReadOnlyDictionary<string, object?> Properties, Exception? Exception);
+
+    private sealed class RecordingLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<LogRecord> Records { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Records);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<LogRecord> records) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var properties = state as IEnumerable<KeyValuePair<string, object?>> ?? [];
+                records.Enqueue(new LogRecord(category, eventId.Name, properties.ToDictionary(p => p.Key, p => p.Value), exception));
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Functions.Compute;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Functions.Tests.Jobs;
+
+[Collection(StorageCollection.Name)]
+public sealed class JobMetricsTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private FunctionApp _app = null!;
+    private MeasurementRecorder _recorded = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton<IComputeKind>(new FaultyKind()));
+        _recorded = new MeasurementRecorder(_app.Services.GetRequiredService<IMeterFactory>());
+        await _app.ClearQueuesAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _recorded.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SucceededJob_RecordsQueueWait_ComputeTimePerRange_AndOneSucceeded()
+    {
+        var submit = await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000000}}""");
+        var id = submit.Json.GetProperty("id").GetString()!;
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+
+        var job = (await _app.Store.GetAsync(id, CancellationToken.None))!.Job;
+        var wait = Assert.Single(_recorded.Of(JobMetrics.QueueWaitName));
+        Assert.Equal("primes", wait.Tags[JobMetrics.KindTag]);
+        Assert.Equal((job.StartedAt!.Value - job.CreatedAt).TotalSeconds, wait.Value, precision: 3);
+        var ranges = _recorded.Of(JobMetrics.RangeComputeName);
+        Assert.Equal(job.RangeCount, ranges.Count);
+        Assert.All(ranges, range => Assert.Equal("primes", range.Tags[JobMetrics.KindTag]));
+        Assert.All(ranges, range => Assert.True(range.Value > 0));
+        var finished = Assert.Single(_recorded.Of(JobMetrics.FinishedName));
+        Assert.Equal(1, finished.Value);
+        Assert.Equal("succeeded", finished.Tags[JobMetrics.StatusTag]);
+        Assert.Equal("primes", finished.Tags[JobMetrics.KindTag]);
+    }
+
+    [Fact]
+    public async Task CanceledTwice_CountsOneCanceled()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000000}}""")).Json.GetProperty("id").GetString()!;
+
+        Assert.Equal(200, (await _app.DeleteAsync($"/api/jobs/{id}")).Status);
+        Assert.Equal(200, (await _app.DeleteAsync($"/api/jobs/{id}")).Status);
+
+        var finished = Assert.Single(_recorded.Of(JobMetrics.FinishedName));
+        Assert.Equal("canceled", finished.Tags[JobMetrics.StatusTag]);
+        Assert.Empty(_recorded.Of(JobMetrics.QueueWaitName));
+    }
+
+    [Fact]
+    public async Task JobFailingEveryAttempt_CountsOneFailed()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":1000}}""")).Json.GetProperty("id").GetString()!;
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Failed, Deadline);
+
+        var finished = Assert.Single(_recorded.Of(JobMetrics.FinishedName));
+        Assert.Equal("failed", finished.Tags[JobMetrics.StatusTag]);
+        Assert.Equal("faulty", finished.Tags[JobMetrics.KindTag]);
+        Assert.Empty(_recorded.Of(JobMetrics.RangeComputeName));
+    }
+
+    private sealed record Measurement(string Instrument, double Value, IReadOnlyDictionary<string, object?> Tags);
+
+    /// <summary>Listens to the meter of one app only (its <see cref="IMeterFactory"/>), so tests running beside it cannot add to what it sees.</summary>
+    private sealed class MeasurementRecorder : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<Measurement> _measurements = new();
+
+        public MeasurementRecorder(IMeterFactory scope)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == JobMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, scope)) listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument, value, tags));
+            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument, value, tags));
+            _listener.Start();
+        }
+
+        public IReadOnlyList<Measurement> Of(string instrument) => _measurements.Where(m => m.Instrument == instrument).ToList();
+
+        public void Dispose() => _listener.Dispose();
+
+        private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
+            _measurements.Enqueue(new Measurement(instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value)));
+    }
+}

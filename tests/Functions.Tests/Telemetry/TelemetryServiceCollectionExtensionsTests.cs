@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Functions.Jobs;
+using Functions.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Functions.Tests.Telemetry;
+
+public sealed class TelemetryServiceCollectionExtensionsTests
+{
+    // A well-formed connection string whose ingestion endpoint refuses at once: nothing leaves the machine.
+    private const string ConnectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/";
+
+    [Fact]
+    public void AddTelemetry_WithoutConnectionString_ExportsNothing()
+    {
+        using var provider = Build([]);
+
+        Assert.Null(provider.GetService<MeterProvider>());
+        Assert.Null(provider.GetService<TracerProvider>());
+    }
+
+    [Fact]
+    public void AddTelemetry_WithConnectionString_ExportsTheJobMetricsAndTheWorkerInvocations()
+    {
+        var metrics = new List<Metric>();
+        var spans = new List<Activity>();
+        using var provider = Build(
+            new() { [TelemetryServiceCollectionExtensions.ConnectionStringSetting] = ConnectionString },
+            services => services
+                .Configure<AzureMonitorExporterOptions>(options =>
+                {
+                    // Every span, and nothing kept on disk for a later upload.
+                    options.TracesPerSecond = null;
+                    options.SamplingRatio = 1;
+                    options.DisableOfflineStorage = true;
+                })
+                .ConfigureOpenTelemetryMeterProvider(builder => builder.AddInMemoryExporter(metrics))
+                .ConfigureOpenTelemetryTracerProvider(builder => builder.AddInMemoryExporter(spans)));
+        var meterProvider = provider.GetRequiredService<MeterProvider>();
+        var tracerProvider = provider.GetRequiredService<TracerProvider>();
+
+        provider.GetRequiredService<JobMetrics>().Finished("primes", JobStatus.Succeeded);
+        using (new ActivitySource("Microsoft.Azure.Functions.Worker").StartActivity("Invoke")) { }
+        meterProvider.ForceFlush();
+        tracerProvider.ForceFlush();
+
+        Assert.Contains(metrics, metric => metric.Name == JobMetrics.FinishedName && metric.MeterName == JobMetrics.MeterName);
+        Assert.Contains(spans, span => span.Source.Name == "Microsoft.Azure.Functions.Worker");
+    }
+
+    [Fact]
+    public void AddTelemetry_EntraAuthentication_ExporterSendsWithTheManagedIdentityAndKeepsEveryLog()
+    {
+        using var provider = Build(new()
+        {
+            [TelemetryServiceCollectionExtensions.ConnectionStringSetting] = ConnectionString,
+            [TelemetryServiceCollectionExtensions.AuthenticationStringSetting] = "ClientId=abc;Authorization=AAD",
+        });
+
+        var exporter = provider.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName);
+
+        Assert.Equal(ConnectionString, exporter.ConnectionString);
+        Assert.IsType<ManagedIdentityCredential>(exporter.Credential);
+        Assert.False(exporter.EnableTraceBasedLogsSampler);
+    }
+
+    [Theory]
+    [InlineData("ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD", true, "11111111-2222-3333-4444-555555555555")]
+    [InlineData("Authorization=AAD", true, null)]
+    [InlineData(" authorization = aad ; clientid = abc ", true, "abc")]
+    [InlineData("Authorization=AAD;ClientId=", true, null)]
+    [InlineData("ClientId=abc", false, null)]
+    [InlineData("Authorization=Key;ClientId=abc", false, null)]
+    [InlineData("", false, null)]
+    [InlineData(null, false, null)]
+    public void TryReadEntraAuthentication_KnownStrings_ReadAsTheHostDoes(string? authenticationString, bool useEntra, string? clientId)
+    {
+        Assert.Equal(useEntra, TelemetryServiceCollectionExtensions.TryReadEntraAuthentication(authenticationString, out var read));
+        Assert.Equal(clientId, read);
+    }
+
+    [Fact]
+    public void CreateCredential_EntraAuthenticationString_IsAManagedIdentity()
+    {
+        var credential = TelemetryServiceCollectionExtensions.CreateCredential(Configuration(new()
+        {
+            [TelemetryServiceCollectionExtensions.AuthenticationStringSetting] = "ClientId=abc;Authorization=AAD",
+        }));
+
+        Assert.IsType<ManagedIdentityCredential>(credential);
+    }
+
+    [Fact]
+    public void CreateCredential_NoAuthenticationString_IsNone()
+    {
+        var credential = TelemetryServiceCollectionExtensions.CreateCredential(Configuration(new()
+        {
+            [TelemetryServiceCollectionExtensions.ClientIdSetting] = "abc",
+        }));
+
+        Assert.Null(credential);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
+    {
+        var services = new ServiceCollection().AddLogging().AddMetrics();
+        services.AddSingleton<JobMetrics>();
+        services.AddTelemetry(Configuration(settings));
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+}
