@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone: installs Azurite from npm, then builds and runs the .NET tests in Release.
-# The storage tests start Azurite themselves on free ports, in memory, and stop it.
+# The storage tests start Azurite themselves on free ports, in memory, and stop it. The end-to-end tests need
+# Azure Functions Core Tools (`func` on PATH or FUNC_PATH) and report skipped, with the reason, where it is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 npm ci --no-audit --no-fund --loglevel=error
-dotnet test Functions.sln -c Release "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Functions.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line over all test projects.
+awk -F'[:,]' '/^(Passed|Failed|Skipped)! +-/ { f += $2; p += $4; s += $6 }
+  END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
