@@ -1,0 +1,49 @@
+using System.Collections;
+
+namespace Functions.Compute.Primes;
+
+/// <summary>
+/// The sieving primes of one plan: every prime in (163, √limit], ascending, split into small (crossed off per L1
+/// block), medium (per segment) and large (bucket sieve). Computed once per plan and shared read-only by all threads;
+/// each thread keeps its own crossing state.
+/// </summary>
+internal sealed class SievingPrimes
+{
+    public SievingPrimes(long limit)
+    {
+        var root = (int)Math.Sqrt(limit);
+        while ((long)(root + 1) * (root + 1) <= limit) root++;
+        while ((long)root * root > limit) root--;
+        Primes = PrimesUpTo(root).Where(p => p > PreSieve.MaxPrime).ToArray();
+        SmallCount = CountUpTo(PrimesTuning.MaxSmallPrime);
+        WheelCount = CountUpTo(PrimesTuning.MaxMediumPrime);
+    }
+
+    /// <summary>The primes in (163, √limit], ascending.</summary>
+    public uint[] Primes { get; }
+
+    /// <summary>Primes[0..SmallCount) are small.</summary>
+    public int SmallCount { get; }
+
+    /// <summary>Primes[0..WheelCount) are small or medium, both crossed off by <see cref="WheelCrossOff"/>; the rest are large.</summary>
+    public int WheelCount { get; }
+
+    private int CountUpTo(int value)
+    {
+        var index = Array.BinarySearch(Primes, (uint)value);
+        return index >= 0 ? index + 1 : ~index;
+    }
+
+    /// <summary>The primes ≤ <paramref name="max"/> by a plain odd-only sieve: √(10^13) is 3.2 million, a few ms.</summary>
+    private static IEnumerable<uint> PrimesUpTo(int max)
+    {
+        if (max >= 2) yield return 2;
+        var composite = new BitArray(max / 2 + 1);
+        for (var n = 3; n <= max; n += 2)
+        {
+            if (composite[n / 2]) continue;
+            yield return (uint)n;
+            for (var m = (long)n * n; m <= max; m += 2 * n) composite[(int)(m / 2)] = true;
+        }
+    }
+}
