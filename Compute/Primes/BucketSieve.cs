@@ -5,38 +5,66 @@ using System.Runtime.InteropServices;
 namespace Functions.Compute.Primes;
 
 /// <summary>
-/// Crosses off the large sieving primes, which have fewer than ~3 multiples per segment, with Tomás Oliveira e Silva's
+/// Crosses off the large sieving primes, which have only a few multiples per segment, with Tomás Oliveira e Silva's
 /// bucket sieve: each prime waits in the list of the segment that holds its next multiple, so a segment touches only
-/// the primes that hit it and never loops over the others. The lists form a ring as long as the largest step in
-/// segments; a thread reuses them from chunk to chunk, so after warm-up nothing is allocated.
+/// the primes that hit it. A visit crosses off one multiple and files the prime under the segment of its next one,
+/// even if that is the current segment, so there is no loop per prime and no mispredicted loop exit.
 /// </summary>
+/// <remarks>
+/// The lists are chains of fixed buckets of 1024 primes taken from one pool; a bucket is returned as soon as it is
+/// read, so the few buckets being filled stay in cache. The lists form a ring as long as the largest step in
+/// segments. A thread reuses the pool from chunk to chunk, so after warm-up nothing is allocated.
+/// </remarks>
 internal sealed class BucketSieve
 {
     private const int Shift = PrimesTuning.SegmentShift;
     private const uint SegmentMask = PrimesTuning.SegmentBytes - 1;
+    private const int BucketShift = 10;
+    private const int BucketSize = 1 << BucketShift;
 
-    private readonly WheelPrime[][] _lists;
-    private readonly int[] _counts;
+    /// <summary>By wheel index: mask | gap &lt;&lt; 8 | carry &lt;&lt; 16 | next wheel index &lt;&lt; 24, one load per multiple.</summary>
+    private static readonly uint[] Steps = BuildSteps();
+
+    private readonly int[] _head;
+    private readonly int[] _cursor;
     private readonly int _ringMask;
+    private WheelPrime[] _pool = new WheelPrime[BucketSize * 8];
+    private int[] _nextBucket = new int[8];
+    private int[] _free = new int[8];
+    private int _freeCount;
+    private int _bucketCount;
     private long _segment;
 
     /// <param name="maxPrime">The largest prime that will be added.</param>
-    /// <param name="primeCount">How many primes will be added, to size the lists.</param>
-    public BucketSieve(long maxPrime, int primeCount)
+    public BucketSieve(long maxPrime)
     {
         // A step moves at most q·6 + 6 bytes (gap 6 on the wheel), so a prime waits at most this many segments ahead.
         var maxStep = maxPrime / 30 * 6 + 6;
         var ring = (int)BitOperations.RoundUpToPowerOf2((uint)((PrimesTuning.SegmentBytes + maxStep) / PrimesTuning.SegmentBytes + 1));
         _ringMask = ring - 1;
-        _lists = new WheelPrime[ring][];
-        _counts = new int[ring];
-        for (var i = 0; i < ring; i++) _lists[i] = new WheelPrime[Math.Max(16, primeCount / ring)];
+        _head = new int[ring];
+        _cursor = new int[ring];
+        for (var slot = 0; slot < ring; slot++)
+        {
+            _head[slot] = Allocate();
+            _cursor[slot] = _head[slot] << BucketShift;
+        }
     }
 
     /// <summary>Empties all lists; the next segment is segment 0 of a new range.</summary>
     public void Reset()
     {
-        Array.Clear(_counts);
+        for (var slot = 0; slot <= _ringMask; slot++)
+        {
+            for (var bucket = _nextBucket[_head[slot]]; bucket >= 0;)
+            {
+                var next = _nextBucket[bucket];
+                _free[_freeCount++] = bucket;
+                bucket = next;
+            }
+            _nextBucket[_head[slot]] = -1;
+            _cursor[slot] = _head[slot] << BucketShift;
+        }
         _segment = 0;
     }
 
@@ -44,7 +72,9 @@ internal sealed class BucketSieve
     public void Add(uint q, long offset, int wheelIndex)
     {
         var slot = (int)((_segment + (offset >> Shift)) & _ringMask);
-        Append(slot, new WheelPrime(q, (uint)offset & SegmentMask, wheelIndex));
+        var at = _cursor[slot];
+        _pool[at++] = new WheelPrime(q, (uint)offset & SegmentMask, wheelIndex);
+        _cursor[slot] = (at & (BucketSize - 1)) == 0 ? NewHead(slot) : at;
     }
 
     /// <summary>Crosses off the current segment's multiples of the large primes and moves on to the next segment.</summary>
@@ -52,42 +82,83 @@ internal sealed class BucketSieve
     public void CrossOff(ref byte sieve)
     {
         var slot = (int)(_segment & _ringMask);
-        var count = _counts[slot];
-        _counts[slot] = 0;
-        ref var masks = ref MemoryMarshal.GetReference(Wheel30.Masks);
-        ref var carries = ref MemoryMarshal.GetReference(Wheel30.Carries);
-        ref var gaps = ref MemoryMarshal.GetReference(Wheel30.Gaps);
-        var list = _lists[slot];
-        for (var k = 0; k < count; k++)
+        // Primes filed under this segment while it is crossed off land in a fresh list, read by the next round.
+        while (_cursor[slot] != _head[slot] << BucketShift || _nextBucket[_head[slot]] >= 0)
         {
-            var prime = list[k];
-            nuint q = prime.Q;
-            nuint offset = prime.Offset;
-            var wheel = prime.WheelIndex;
-            do
+            var bucket = _head[slot];
+            var end = _cursor[slot];
+            _head[slot] = Allocate();
+            _cursor[slot] = _head[slot] << BucketShift;
+            while (bucket >= 0)
             {
-                Unsafe.Add(ref sieve, offset) &= Unsafe.Add(ref masks, wheel);
-                offset += q * Unsafe.Add(ref gaps, wheel & 7) + Unsafe.Add(ref carries, wheel);
-                wheel = (wheel & ~7) | ((wheel + 1) & 7);
+                CrossOffBucket(ref sieve, bucket << BucketShift, end);
+                var next = _nextBucket[bucket];
+                _free[_freeCount++] = bucket;
+                bucket = next;
+                end = (bucket << BucketShift) + BucketSize;
             }
-            while (offset < PrimesTuning.SegmentBytes);
-            var target = (int)((_segment + (long)(offset >> Shift)) & _ringMask);
-            Append(target, new WheelPrime(prime.Q, (uint)offset & SegmentMask, wheel));
         }
         _segment++;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Append(int slot, WheelPrime prime)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CrossOffBucket(ref byte sieve, int start, int end)
     {
-        var count = _counts[slot];
-        var list = _lists[slot];
-        if ((uint)count >= (uint)list.Length)
+        ref var steps = ref MemoryMarshal.GetArrayDataReference(Steps);
+        ref var cursors = ref MemoryMarshal.GetArrayDataReference(_cursor);
+        ref var pool = ref MemoryMarshal.GetArrayDataReference(_pool);
+        var segment = (uint)_segment;
+        var ringMask = (uint)_ringMask;
+        for (var k = start; k < end; k++)
         {
-            Array.Resize(ref _lists[slot], list.Length * 2);
-            list = _lists[slot];
+            var prime = Unsafe.Add(ref pool, k);
+            var step = Unsafe.Add(ref steps, prime.Position & 63);
+            nuint offset = prime.Position >> 6;
+            Unsafe.Add(ref sieve, offset) &= (byte)step;
+            offset += prime.Q * (step >> 8 & 0xFF) + (step >> 16 & 0xFF);
+            var target = (segment + (uint)(offset >> Shift)) & ringMask;
+            var at = Unsafe.Add(ref cursors, target);
+            Unsafe.Add(ref pool, at) = new WheelPrime { Q = prime.Q, Position = ((uint)offset & SegmentMask) << 6 | step >> 24 };
+            at++;
+            if ((at & (BucketSize - 1)) == 0)
+            {
+                at = NewHead((int)target);
+                pool = ref MemoryMarshal.GetArrayDataReference(_pool);
+            }
+            Unsafe.Add(ref cursors, target) = at;
         }
-        list[count] = prime;
-        _counts[slot] = count + 1;
+    }
+
+    /// <summary>Starts a new bucket at the head of a full list; returns its first entry.</summary>
+    private int NewHead(int slot)
+    {
+        var bucket = Allocate();
+        _nextBucket[bucket] = _head[slot];
+        _head[slot] = bucket;
+        return bucket << BucketShift;
+    }
+
+    private int Allocate()
+    {
+        var bucket = _freeCount > 0 ? _free[--_freeCount] : _bucketCount++;
+        if (bucket == _nextBucket.Length)
+        {
+            Array.Resize(ref _nextBucket, bucket * 2);
+            Array.Resize(ref _free, bucket * 2);
+            Array.Resize(ref _pool, bucket * 2 * BucketSize);
+        }
+        _nextBucket[bucket] = -1;
+        return bucket;
+    }
+
+    private static uint[] BuildSteps()
+    {
+        var steps = new uint[64];
+        for (var w = 0; w < 64; w++)
+        {
+            var next = (w & ~7) | ((w + 1) & 7);
+            steps[w] = Wheel30.Masks[w] | (uint)Wheel30.Gaps[w & 7] << 8 | (uint)Wheel30.Carries[w] << 16 | (uint)next << 24;
+        }
+        return steps;
     }
 }

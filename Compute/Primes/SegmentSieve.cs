@@ -23,8 +23,7 @@ internal sealed class SegmentSieve
     {
         _primes = primes;
         _wheelPrimes = new WheelPrime[primes.WheelCount];
-        var largeCount = primes.Primes.Length - primes.WheelCount;
-        _bucketSieve = new BucketSieve(largeCount > 0 ? primes.Primes[^1] : 0, largeCount);
+        _bucketSieve = new BucketSieve(primes.Primes.Length > primes.WheelCount ? primes.Primes[^1] : 0);
     }
 
     /// <summary>Counts the primes in [<paramref name="low"/>, <paramref name="high"/>]; low is a multiple of 30.</summary>
