@@ -16,13 +16,15 @@ internal sealed class SegmentSieve
 
     private readonly SievingPrimes _primes;
     private readonly byte[] _segment = GC.AllocateUninitializedArray<byte>(SegmentBytes, pinned: true);
-    private readonly WheelPrime[] _wheelPrimes;
+    private readonly WheelPrimeGroups _smallPrimes;
+    private readonly WheelPrimeGroups _mediumPrimes;
     private readonly BucketSieve _bucketSieve;
 
     public SegmentSieve(SievingPrimes primes)
     {
         _primes = primes;
-        _wheelPrimes = new WheelPrime[primes.WheelCount];
+        _smallPrimes = new WheelPrimeGroups(primes.Primes.AsSpan(0, primes.SmallCount));
+        _mediumPrimes = new WheelPrimeGroups(primes.Primes.AsSpan(primes.SmallCount, primes.WheelCount - primes.SmallCount));
         _bucketSieve = new BucketSieve(primes.Primes.Length > primes.WheelCount ? primes.Primes[^1] : 0);
     }
 
@@ -35,6 +37,8 @@ internal sealed class SegmentSieve
         var endByte = high / 30 + 1;
         var primes = _primes.Primes;
         var active = 0;
+        _smallPrimes.Clear();
+        _mediumPrimes.Clear();
         _bucketSieve.Reset();
         ref var segment = ref MemoryMarshal.GetArrayDataReference(_segment);
         var segments = 0;
@@ -49,19 +53,18 @@ internal sealed class SegmentSieve
             for (; active < primes.Length && (long)primes[active] * primes[active] < segmentEnd; active++)
             {
                 var (offset, wheelIndex) = Wheel30.FirstMultiple(primes[active], segmentLow);
-                if (active < _primes.WheelCount) _wheelPrimes[active] = new WheelPrime(primes[active] / 30, (uint)offset, wheelIndex);
+                if (active < _primes.SmallCount) _smallPrimes.Add(primes[active], offset, wheelIndex);
+                else if (active < _primes.WheelCount) _mediumPrimes.Add(primes[active], offset, wheelIndex);
                 else _bucketSieve.Add(primes[active] / 30, offset, wheelIndex);
             }
 
-            var small = _wheelPrimes.AsSpan(0, Math.Min(active, _primes.SmallCount));
             for (var block = 0; block < bytes; block += PrimesTuning.L1BlockBytes)
             {
                 var blockBytes = Math.Min(PrimesTuning.L1BlockBytes, bytes - block);
                 PreSieve.Apply(_segment.AsSpan(block, blockBytes), segmentByte + block);
-                WheelCrossOff.CrossOff(ref Unsafe.Add(ref segment, block), (nuint)blockBytes, small);
+                WheelCrossOff.CrossOff(ref Unsafe.Add(ref segment, block), (nuint)blockBytes, _smallPrimes);
             }
-            var medium = _wheelPrimes.AsSpan(small.Length, Math.Min(active, _primes.WheelCount) - small.Length);
-            WheelCrossOff.CrossOff(ref segment, (nuint)bytes, medium);
+            WheelCrossOff.CrossOff(ref segment, (nuint)bytes, _mediumPrimes);
             _bucketSieve.CrossOff(ref segment);
 
             if (segmentByte == 0) RestorePreSievedPrimes(bytes);
