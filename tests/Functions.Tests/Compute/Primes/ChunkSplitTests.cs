@@ -11,8 +11,9 @@ public sealed class ChunkSplitTests
     [InlineData(1L)]
     [InlineData(SegmentSpan - 1)]
     [InlineData(SegmentSpan)]
-    [InlineData(64 * SegmentSpan - 1)]
-    [InlineData(128 * SegmentSpan)]
+    [InlineData(16 * SegmentSpan - 1)]
+    [InlineData(32 * SegmentSpan)]
+    [InlineData(129 * 128 * SegmentSpan + 5)]
     [InlineData(10_000_000_000L)]
     [InlineData(123_456_789_012L)]
     [InlineData(10_000_000_000_000L)]
@@ -33,28 +34,31 @@ public sealed class ChunkSplitTests
     }
 
     [Theory]
-    [InlineData(10_000_000_000L, 10, 40)]
-    [InlineData(1_000_000_000_000L, 400, 600)]
-    [InlineData(10_000_000_000_000L, 4_000, 6_000)]
-    public void ChunkCount_ScalesWithTheLimit(long limit, int fewest, int most)
+    [InlineData(1_000_000_000L, 8)]
+    [InlineData(10_000_000_000L, 64)]
+    [InlineData(1_000_000_000_000L, 994)]
+    [InlineData(10_000_000_000_000L, 9_935)]
+    public void ChunkCount_GrowsWithTheLimitWithinChunkSizeBounds(long limit, int expected)
     {
-        Assert.InRange(new ChunkSplit(limit).ChunkCount, fewest, most);
+        Assert.Equal(expected, new ChunkSplit(limit).ChunkCount);
     }
 
     [Theory]
     [InlineData(100L)]
-    [InlineData(63 * SegmentSpan)]
-    public void ChunkCount_BelowTheMinimumChunk_IsOne(long limit)
+    [InlineData(31 * SegmentSpan - 1)]
+    public void ChunkCount_BelowTwoMinimumChunks_IsOne(long limit)
     {
         Assert.Equal(1, new ChunkSplit(limit).ChunkCount);
     }
 
     [Theory]
+    [InlineData(32 * SegmentSpan)]
     [InlineData(200 * SegmentSpan)]
     [InlineData(10_000_000_000L)]
+    [InlineData(123_456_789_012L)]
     [InlineData(10_000_000_000_000L)]
     public void SegmentsPerChunk_StaysWithinBounds(long limit)
     {
-        Assert.InRange(new ChunkSplit(limit).SegmentsPerChunk, 64, 256);
+        Assert.InRange(new ChunkSplit(limit).SegmentsPerChunk, 16, 128);
     }
 }
