@@ -8,7 +8,8 @@ namespace Functions.Compute.Primes;
 /// Crosses off the large sieving primes, which have only a few multiples per segment, with Tomás Oliveira e Silva's
 /// bucket sieve: each prime waits in the list of the segment that holds its next multiple, so a segment touches only
 /// the primes that hit it. A visit crosses off one multiple and files the prime under the segment of its next one,
-/// even if that is the current segment, so there is no loop per prime and no mispredicted loop exit.
+/// even if that is the current segment, so there is no loop per prime and no mispredicted loop exit. The primes step
+/// on the modulo-210 wheel (<see cref="Wheel210"/>).
 /// </summary>
 /// <remarks>
 /// The lists are chains of fixed buckets of 1024 primes taken from one pool; a bucket is returned as soon as it is
@@ -22,13 +23,14 @@ internal sealed class BucketSieve
     private const int BucketShift = 10;
     private const int BucketSize = 1 << BucketShift;
 
-    /// <summary>By wheel index: mask | gap &lt;&lt; 8 | carry &lt;&lt; 16 | next wheel index &lt;&lt; 24, one load per multiple.</summary>
-    private static readonly uint[] Steps = BuildSteps();
+    /// <summary>A prime's offset in its segment sits above its 9-bit <see cref="Wheel210"/> index.</summary>
+    private const int WheelBits = 9;
+    private const uint WheelMask = (1 << WheelBits) - 1;
 
     private readonly int[] _head;
     private readonly int[] _cursor;
     private readonly int _ringMask;
-    private WheelPrime[] _pool = new WheelPrime[BucketSize * 8];
+    private BucketPrime[] _pool = new BucketPrime[BucketSize * 8];
     private int[] _nextBucket = new int[8];
     private int[] _free = new int[8];
     private int _freeCount;
@@ -38,8 +40,8 @@ internal sealed class BucketSieve
     /// <param name="maxPrime">The largest prime that will be added.</param>
     public BucketSieve(long maxPrime)
     {
-        // A step moves at most q·6 + 6 bytes (gap 6 on the wheel), so a prime waits at most this many segments ahead.
-        var maxStep = maxPrime / 30 * 6 + 6;
+        // A step moves at most q·10 + 10 bytes (gap 10 on the wheel), so a prime waits at most this many segments ahead.
+        var maxStep = maxPrime / 30 * 10 + 10;
         var ring = (int)BitOperations.RoundUpToPowerOf2((uint)((PrimesTuning.SegmentBytes + maxStep) / PrimesTuning.SegmentBytes + 1));
         _ringMask = ring - 1;
         _head = new int[ring];
@@ -68,12 +70,13 @@ internal sealed class BucketSieve
         _segment = 0;
     }
 
-    /// <summary>Adds a prime whose next multiple is <paramref name="offset"/> bytes after the current segment's start.</summary>
-    public void Add(uint q, long offset, int wheelIndex)
+    /// <summary>Adds a prime that starts crossing off in the current segment, which starts at number <paramref name="low"/>.</summary>
+    public void Add(uint prime, long low)
     {
+        var (offset, wheelIndex) = Wheel210.FirstMultiple(prime, low);
         var slot = (int)((_segment + (offset >> Shift)) & _ringMask);
         var at = _cursor[slot];
-        _pool[at++] = new WheelPrime(q, (uint)offset & SegmentMask, wheelIndex);
+        _pool[at++] = new BucketPrime(prime / 30, ((uint)offset & SegmentMask) << WheelBits | (uint)wheelIndex);
         _cursor[slot] = (at & (BucketSize - 1)) == 0 ? NewHead(slot) : at;
     }
 
@@ -104,7 +107,7 @@ internal sealed class BucketSieve
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CrossOffBucket(ref byte sieve, int start, int end)
     {
-        ref var steps = ref MemoryMarshal.GetArrayDataReference(Steps);
+        ref var steps = ref MemoryMarshal.GetArrayDataReference(Wheel210.Steps);
         ref var cursors = ref MemoryMarshal.GetArrayDataReference(_cursor);
         ref var pool = ref MemoryMarshal.GetArrayDataReference(_pool);
         var segment = (uint)_segment;
@@ -112,13 +115,13 @@ internal sealed class BucketSieve
         for (var k = start; k < end; k++)
         {
             var prime = Unsafe.Add(ref pool, k);
-            var step = Unsafe.Add(ref steps, prime.Position & 63);
-            nuint offset = prime.Position >> 6;
+            var step = Unsafe.Add(ref steps, prime.Position & WheelMask);
+            nuint offset = prime.Position >> WheelBits;
             Unsafe.Add(ref sieve, offset) &= (byte)step;
-            offset += prime.Q * (step >> 8 & 0xFF) + (step >> 16 & 0xFF);
+            offset += prime.Q * (step >> 8 & 15) + (step >> 12 & 15);
             var target = (segment + (uint)(offset >> Shift)) & ringMask;
             var at = Unsafe.Add(ref cursors, target);
-            Unsafe.Add(ref pool, at) = new WheelPrime { Q = prime.Q, Position = ((uint)offset & SegmentMask) << 6 | step >> 24 };
+            Unsafe.Add(ref pool, at) = new BucketPrime(prime.Q, ((uint)offset & SegmentMask) << WheelBits | step >> 16);
             at++;
             if ((at & (BucketSize - 1)) == 0)
             {
@@ -151,14 +154,6 @@ internal sealed class BucketSieve
         return bucket;
     }
 
-    private static uint[] BuildSteps()
-    {
-        var steps = new uint[64];
-        for (var w = 0; w < 64; w++)
-        {
-            var next = (w & ~7) | ((w + 1) & 7);
-            steps[w] = Wheel30.Masks[w] | (uint)Wheel30.Gaps[w & 7] << 8 | (uint)Wheel30.Carries[w] << 16 | (uint)next << 24;
-        }
-        return steps;
-    }
+    /// <summary>q = p / 30 and the next multiple's offset in its segment above its wheel index.</summary>
+    private readonly record struct BucketPrime(uint Q, uint Position);
 }

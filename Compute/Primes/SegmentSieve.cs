@@ -52,10 +52,14 @@ internal sealed class SegmentSieve
             var segmentEnd = (segmentByte + bytes) * 30;
             for (; active < primes.Length && (long)primes[active] * primes[active] < segmentEnd; active++)
             {
+                if (active >= _primes.WheelCount)
+                {
+                    _bucketSieve.Add(primes[active], segmentLow);
+                    continue;
+                }
                 var (offset, wheelIndex) = Wheel30.FirstMultiple(primes[active], segmentLow);
                 if (active < _primes.SmallCount) _smallPrimes.Add(primes[active], offset, wheelIndex);
-                else if (active < _primes.WheelCount) _mediumPrimes.Add(primes[active], offset, wheelIndex);
-                else _bucketSieve.Add(primes[active] / 30, offset, wheelIndex);
+                else _mediumPrimes.Add(primes[active], offset, wheelIndex);
             }
 
             for (var block = 0; block < bytes; block += PrimesTuning.L1BlockBytes)
