@@ -21,6 +21,19 @@ public sealed class SegmentSieveTests
     }
 
     [Theory]
+    [InlineData(22_441L)]
+    [InlineData(22_447L)]
+    public void CountPrimes_FromAChunkStartToAroundAPrimeSquare_MatchesReference(long prime)
+    {
+        // 22433² < 64 · 30 · 256 Ki < 22441²: these primes join the sieve inside the chunk's first segment.
+        var low = 64 * SegmentSpan;
+        var sieve = new SegmentSieve(new SievingPrimes(10_000_000_000));
+
+        for (var high = prime * prime - 1; high <= prime * prime + 1; high++)
+            Assert.Equal(ReferenceSieve.CountInRange(low, high), sieve.CountPrimes(low, high, CancellationToken.None));
+    }
+
+    [Theory]
     [InlineData(1_000_000_000_000L)]
     [InlineData(10_000_000_000_000L)]
     public void CountPrimes_WithLargePrimesOverSeveralSegments_MatchesReference(long limit)
