@@ -2,16 +2,16 @@ namespace Functions.Compute.Primes;
 
 /// <summary>
 /// Estimates one chunk's time on one core from measured nanoseconds per number near x, which grow with x as more and
-/// larger sieving primes join (large primes cost ~3.5 ns per multiple against ~0.4 ns for small ones). Rounded up by
+/// larger sieving primes join (a medium or large prime's multiple costs several times a small prime's). Rounded up by
 /// a margin, since an invocation that overruns its time budget is worse than one that ends early.
 /// </summary>
 internal static class PrimesCostModel
 {
     /// <summary>
     /// Thread CPU time per number of a full chunk just below 10^9, 10^10, …, 10^13, measured on the development
-    /// machine (AMD EPYC Zen 4, 2 cores, other builds running): 0.096, 0.117, 0.165, 0.240, 0.311 ns.
+    /// machine (AMD EPYC Zen 4, 2 cores, other builds running): 0.096, 0.114, 0.141, 0.172, 0.248 ns.
     /// </summary>
-    private static ReadOnlySpan<double> NanosecondsPerNumber => [0.10, 0.12, 0.17, 0.24, 0.32];
+    private static ReadOnlySpan<double> NanosecondsPerNumber => [0.10, 0.12, 0.15, 0.18, 0.25];
 
     private const int FirstDecade = 9;
 

@@ -4,16 +4,16 @@ namespace Functions.Tests.Compute.Primes;
 
 public sealed class ChunkSplitTests
 {
-    private const long SegmentSpan = 30L * 256 * 1024;
+    private const long SegmentSpan = 30L * 1024 * 1024;
 
     [Theory]
     [InlineData(0L)]
     [InlineData(1L)]
     [InlineData(SegmentSpan - 1)]
     [InlineData(SegmentSpan)]
-    [InlineData(16 * SegmentSpan - 1)]
-    [InlineData(32 * SegmentSpan)]
-    [InlineData(129 * 128 * SegmentSpan + 5)]
+    [InlineData(4 * SegmentSpan - 1)]
+    [InlineData(8 * SegmentSpan)]
+    [InlineData(129 * 32 * SegmentSpan + 5)]
     [InlineData(10_000_000_000L)]
     [InlineData(123_456_789_012L)]
     [InlineData(10_000_000_000_000L)]
@@ -45,20 +45,20 @@ public sealed class ChunkSplitTests
 
     [Theory]
     [InlineData(100L)]
-    [InlineData(31 * SegmentSpan - 1)]
+    [InlineData(7 * SegmentSpan - 1)]
     public void ChunkCount_BelowTwoMinimumChunks_IsOne(long limit)
     {
         Assert.Equal(1, new ChunkSplit(limit).ChunkCount);
     }
 
     [Theory]
-    [InlineData(32 * SegmentSpan)]
+    [InlineData(8 * SegmentSpan)]
     [InlineData(200 * SegmentSpan)]
     [InlineData(10_000_000_000L)]
     [InlineData(123_456_789_012L)]
     [InlineData(10_000_000_000_000L)]
     public void SegmentsPerChunk_StaysWithinBounds(long limit)
     {
-        Assert.InRange(new ChunkSplit(limit).SegmentsPerChunk, 16, 128);
+        Assert.InRange(new ChunkSplit(limit).SegmentsPerChunk, 4, 32);
     }
 }

@@ -55,34 +55,33 @@ public sealed class PrimesKindTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Plan_LimitsAroundSegmentEdge_MatchReference(int segment)
+    [InlineData(1, 1_942_382L)]
+    [InlineData(2, 3_724_577L)]
+    [InlineData(3, 5_455_378L)]
+    public void Plan_LimitsAroundSegmentEdge_MatchReference(int segment, long primesUpToEdgeMinus32)
     {
-        // A segment spans 30 · 256 KiB numbers; the limit's last byte, first byte and the bytes around both move here.
-        var edge = segment * 30L * 256 * 1024;
-        var below = ReferenceSieve.CountInRange(0, edge - 32);
+        // A segment spans 30 · 1 MiB numbers; the limit's last byte, first byte and the bytes around both move here.
+        // π(edge − 32) is from primesieve 11; the window around the edge is checked with the reference sieve.
+        var edge = segment * 30L * 1024 * 1024;
         for (var limit = edge - 31; limit <= edge + 31; limit++)
         {
-            var expected = below + ReferenceSieve.CountInRange(edge - 31, limit);
+            var expected = primesUpToEdgeMinus32 + ReferenceSieve.CountInRange(edge - 31, limit);
             Assert.True(expected == RunSequentially(limit), $"π({limit})");
         }
     }
 
     [Theory]
-    [InlineData(2_801L)]
-    [InlineData(2_803L)]
-    [InlineData(2_819L)]
-    [InlineData(3_947L)]
-    [InlineData(3_967L)]
-    public void Plan_LimitsAroundPrimeSquares_MatchReference(long prime)
+    [InlineData(5_591L, 1_930_914L)]
+    [InlineData(5_623L, 1_951_682L)]
+    [InlineData(7_927L, 3_720_273L)]
+    [InlineData(7_933L, 3_725_573L)]
+    public void Plan_LimitsAroundPrimeSquares_MatchReference(long prime, long primesUpToSquareMinus3)
     {
-        // 2803² < 30 · 256 Ki < 2819² and 3947² < 2 · 30 · 256 Ki < 3967²: these primes join the sieve at the edge.
+        // 5591² < 30 · 1 Mi < 5623² and 7927² < 2 · 30 · 1 Mi < 7933²: these primes join the sieve at a segment edge.
+        // π(p² − 3) is from primesieve 11.
         var square = prime * prime;
-        var below = ReferenceSieve.CountInRange(0, square - 3);
         for (var limit = square - 2; limit <= square + 2; limit++)
-            Assert.Equal(below + ReferenceSieve.CountInRange(square - 2, limit), RunSequentially(limit));
+            Assert.Equal(primesUpToSquareMinus3 + ReferenceSieve.CountInRange(square - 2, limit), RunSequentially(limit));
     }
 
     [Theory]

@@ -4,7 +4,7 @@ namespace Functions.Tests.Compute.Primes;
 
 public sealed class SegmentSieveTests
 {
-    private const long SegmentSpan = 30L * 256 * 1024;
+    private const long SegmentSpan = 30L * 1024 * 1024;
 
     [Theory]
     [InlineData(64 * SegmentSpan, 0L)]
@@ -12,7 +12,7 @@ public sealed class SegmentSieveTests
     [InlineData(64 * SegmentSpan, 29L)]
     [InlineData(64 * SegmentSpan, SegmentSpan - 1)]
     [InlineData(64 * SegmentSpan, SegmentSpan + 12_345L)]
-    [InlineData(67 * SegmentSpan, 2 * SegmentSpan + 7)]
+    [InlineData(67 * SegmentSpan, SegmentSpan / 2 + 7)]
     public void CountPrimes_FromAChunkStart_MatchesReference(long low, long length)
     {
         var sieve = new SegmentSieve(new SievingPrimes(10_000_000_000));
@@ -21,11 +21,11 @@ public sealed class SegmentSieveTests
     }
 
     [Theory]
-    [InlineData(22_441L)]
-    [InlineData(22_447L)]
+    [InlineData(44_879L)]
+    [InlineData(44_887L)]
     public void CountPrimes_FromAChunkStartToAroundAPrimeSquare_MatchesReference(long prime)
     {
-        // 22433² < 64 · 30 · 256 Ki < 22441²: these primes join the sieve inside the chunk's first segment.
+        // 44867² < 64 · 30 · 1 Mi < 44879²: these primes join the sieve inside the chunk's first segment.
         var low = 64 * SegmentSpan;
         var sieve = new SegmentSieve(new SievingPrimes(10_000_000_000));
 
@@ -34,17 +34,28 @@ public sealed class SegmentSieveTests
     }
 
     [Theory]
-    [InlineData(1_000_000_000_000L)]
+    [InlineData(4_000_000_000_000L)]
     [InlineData(10_000_000_000_000L)]
-    public void CountPrimes_WithLargePrimesOverSeveralSegments_MatchesReference(long limit)
+    public void CountPrimes_WithLargePrimes_MatchesReference(long limit)
     {
-        // Sieving primes up to √limit > 786432 use the bucket sieve; 4 segments move each bucket around its ring.
+        // Sieving primes up to √limit > 1.8 million use the bucket sieve.
         var primes = new SievingPrimes(limit);
         Assert.True(primes.WheelCount < primes.Primes.Length, "expected large sieving primes");
-        var low = limit - limit % SegmentSpan - 3 * SegmentSpan;
+        var low = limit - limit % SegmentSpan - SegmentSpan / 2;
         var sieve = new SegmentSieve(primes);
 
         Assert.Equal(ReferenceSieve.CountInRange(low, limit), sieve.CountPrimes(low, limit, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(4_000_000_000_000L, 3_877_149L)]
+    [InlineData(10_000_000_000_000L, 3_612_551L)]
+    public void CountPrimes_WithLargePrimesOverSeveralSegments_MatchesPrimesieve(long limit, long expected)
+    {
+        // Over 3+ segments every bucket list of the ring is filled and emptied; the counts are from primesieve 11.
+        var low = limit - limit % SegmentSpan - 3 * SegmentSpan;
+
+        Assert.Equal(expected, new SegmentSieve(new SievingPrimes(limit)).CountPrimes(low, limit, CancellationToken.None));
     }
 
     [Fact]
@@ -54,7 +65,7 @@ public sealed class SegmentSieveTests
         var low = 999_000_000_000L / SegmentSpan * SegmentSpan;
         var first = sieve.CountPrimes(low, low + SegmentSpan * 2, CancellationToken.None);
 
-        sieve.CountPrimes(low - SegmentSpan * 5, low - 1, CancellationToken.None);
+        sieve.CountPrimes(low - SegmentSpan * 3, low - 1, CancellationToken.None);
 
         Assert.Equal(first, sieve.CountPrimes(low, low + SegmentSpan * 2, CancellationToken.None));
     }
