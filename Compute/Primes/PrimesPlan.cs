@@ -24,14 +24,9 @@ internal sealed class PrimesPlan : ComputePlan<PrimeCount>
         ChunkCost = PrimesCostModel.ChunkCost(_split);
     }
 
-    public long Limit => _split.Limit;
-
     public override int ChunkCount => _split.ChunkCount;
 
     public override TimeSpan ChunkCost { get; }
-
-    /// <summary>The numbers chunk <paramref name="index"/> covers, [Low, High].</summary>
-    public (long Low, long High) ChunkRange(int index) => _split.Range(index);
 
     public override PrimeCount Compute(int index, CancellationToken cancellationToken)
     {

@@ -82,16 +82,13 @@ internal sealed class SegmentSieve
     private void RestorePreSievedPrimes(int bytes)
     {
         _segment[0] &= 0xFE;
-        for (var p = 7; p <= PreSieve.MaxPrime; p += 2)
-        {
-            if (p / 30 >= bytes || !IsPrime(p) || Wheel30.BitIndex[p % 30] == 255) continue;
-            _segment[p / 30] |= (byte)(1 << Wheel30.BitIndex[p % 30]);
-        }
+        for (var p = 7; p <= PreSieve.MaxPrime && p / 30 < bytes; p += 2)
+            if (IsPrime(p)) _segment[p / 30] |= (byte)(1 << Wheel30.BitIndex[p % 30]);
     }
 
     private static bool IsPrime(int n)
     {
-        for (var d = 3; d * d <= n; d += 2) if (n % d == 0) return false;
+        for (var d = 2; d * d <= n; d++) if (n % d == 0) return false;
         return true;
     }
 
