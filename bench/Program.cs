@@ -1,0 +1,29 @@
+using Functions.Bench;
+using Functions.Bench.Primes;
+
+// dotnet run -c Release --project bench -- [benchmark ...] [--repeat N]
+// Without a benchmark name every listed benchmark runs. Each prints one line per figure, as a ratio to its goal or
+// to a reference measured in the same run.
+Benchmark[] benchmarks =
+[
+    new("primes", "π(10^10): single-thread and all-thread time vs primesieve, parallel efficiency", PrimesBenchmark.RunAsync),
+    new("primes-memory", "π(10^12) in a child process: peak working set, time vs primesieve", PrimesMemoryBenchmark.RunAsync),
+];
+
+var options = BenchOptions.Parse(args);
+if (options.ChildCommand is { } child) return await ChildProcess.RunAsync(child);
+var selected = options.Names.Count == 0 ? benchmarks : benchmarks.Where(b => options.Names.Contains(b.Name)).ToArray();
+var unknown = options.Names.Except(benchmarks.Select(b => b.Name)).ToList();
+if (unknown.Count > 0)
+{
+    Console.Error.WriteLine($"Unknown benchmark {string.Join(", ", unknown)}. Known: {string.Join(", ", benchmarks.Select(b => b.Name))}.");
+    return 2;
+}
+
+if (Machine.KernelsUnoptimized()) Console.WriteLine("# warning: the kernels are a Debug build; run with -c Release");
+Console.WriteLine($"# {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, best of {options.Repeat}, load average {Machine.LoadAverage()}");
+foreach (var benchmark in selected)
+{
+    await foreach (var figure in benchmark.Run(options)) Console.WriteLine(figure);
+}
+return 0;
