@@ -36,7 +36,16 @@ public static class JobInput
             return fallback ?? throw new InvalidInputException(field, $"'{field}' is required.");
         if (value.ValueKind != JsonValueKind.String)
             throw new InvalidInputException(field, $"'{field}' must be a string.");
-        var text = value.GetString()!;
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate such as "\ud800" is valid JSON but no text.
+            throw new InvalidInputException(field, $"'{field}' must be valid Unicode text.");
+        }
         if (text.Length > maxLength)
             throw new InvalidInputException(field, $"'{field}' must be at most {maxLength} characters.");
         return text;

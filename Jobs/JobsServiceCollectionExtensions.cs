@@ -1,4 +1,6 @@
 using Functions.Compute;
+using Functions.Compute.HashSearch;
+using Functions.Compute.Mandelbrot;
 using Functions.Compute.Primes;
 using Functions.Health;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +37,8 @@ public static class JobsServiceCollectionExtensions
 
         services.AddSingleton<ComputeKinds>();
         services.AddSingleton<IComputeKind, PrimesKind>();
+        services.AddSingleton<IComputeKind, MandelbrotKind>();
+        services.AddSingleton<IComputeKind, HashSearchKind>();
         return services;
     }
 }

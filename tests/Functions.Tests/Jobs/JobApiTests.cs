@@ -198,4 +198,49 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(200, result.Status);
         Assert.Equal(10, result.Json.GetProperty("count").GetInt64());
     }
+
+    [Fact]
+    public async Task Mandelbrot_ResultIsAPngOfTheRequestedSize()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"mandelbrot","input":{"width":320,"height":200,"maxIterations":200}}""")).Json.GetProperty("id").GetString()!;
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+
+        var status = await _app.GetAsync($"/api/jobs/{id}");
+        var png = await _app.GetAsync($"/api/jobs/{id}/result");
+
+        Assert.Equal($"/api/jobs/{id}/result", status.Json.GetProperty("resultUrl").GetString());
+        Assert.Equal(200, png.Status);
+        Assert.Equal("image/png", png.ContentType);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Body[..4]);
+        Assert.Equal(320, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.Body.AsSpan(16, 4)));
+        Assert.Equal(200, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.Body.AsSpan(20, 4)));
+    }
+
+    [Fact]
+    public async Task HashSearch_AnswersTheSmallestNonceThroughTheApi()
+    {
+        var id = (await _app.PostJobAsync("""{"kind":"hashsearch","input":{"prefix":"hello","difficulty":8}}""")).Json.GetProperty("id").GetString()!;
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+
+        var result = (await _app.GetAsync($"/api/jobs/{id}")).Json.GetProperty("result");
+        var nonce = result.GetProperty("nonce").GetUInt64();
+        var smallest = Enumerable.Range(0, (int)nonce + 1).Select(n => (ulong)n).First(n => LeadingZeroBits(n) >= 8);
+        Assert.Equal(smallest, nonce);
+    }
+
+    private static int LeadingZeroBits(ulong nonce)
+    {
+        var message = new byte[13];
+        "hello"u8.CopyTo(message);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(message.AsSpan(5), nonce);
+        var hash = System.Security.Cryptography.SHA256.HashData(message);
+        var bits = 0;
+        foreach (var b in hash)
+        {
+            if (b == 0) { bits += 8; continue; }
+            return bits + System.Numerics.BitOperations.LeadingZeroCount((uint)b) - 24;
+        }
+
+        return bits;
+    }
 }

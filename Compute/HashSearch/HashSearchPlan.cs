@@ -1,0 +1,90 @@
+namespace Functions.Compute.HashSearch;
+
+/// <summary>The first hit of a range of chunks, if any, and how many hashes its chunks computed.</summary>
+internal sealed record HashSearchPartial(ulong? Nonce, long HashesComputed);
+
+/// <summary>
+/// Splits the nonce space into contiguous ranges in increasing order. A chunk that finds a hit ends the search:
+/// chunks before it may still hold a smaller nonce and are finished, later ones cannot and are not started.
+/// </summary>
+internal sealed class HashSearchPlan : ComputePlan<HashSearchPartial>
+{
+    /// <summary>
+    /// The search covers 64 times the expected 2^difficulty hashes; it misses with probability about e^−64,
+    /// which in practice never happens, and then reports that nothing was found.
+    /// </summary>
+    internal const int CoverageBits = 6;
+
+    /// <summary>Chunks of 2^12 hashes (about 1.5 ms) at least: below that, per-chunk overhead starts to show.</summary>
+    internal const int MinChunkBits = 12;
+
+    /// <summary>Chunks of 2^18 hashes (about 0.1 s for a short prefix) at most: the grain of progress and cancellation.</summary>
+    internal const int MaxChunkBits = 18;
+
+    /// <summary>Measured cost of one hash of a one-block message in the kernel's loop (360–415 ns), rounded up.</summary>
+    private const double NanosecondsPerHash = 450;
+
+    /// <summary>Measured extra cost of each further 64-byte SHA-256 block of a long prefix, rounded up.</summary>
+    private const double NanosecondsPerExtraBlock = 50;
+
+    private readonly byte[] _prefix;
+
+    /// <summary>A quarter of the expected hashes per chunk, clamped: a search then spans several chunks, which both threads share.</summary>
+    private static int ChunkBits(int difficulty) => Math.Clamp(difficulty - 2, MinChunkBits, MaxChunkBits);
+
+    public HashSearchPlan(byte[] prefix, int difficulty)
+        : this(prefix, difficulty, 1L << ChunkBits(difficulty), (int)Math.Max(1, (1L << (difficulty + CoverageBits)) >> ChunkBits(difficulty)))
+    {
+    }
+
+    internal HashSearchPlan(byte[] prefix, int difficulty, long chunkSize, int chunkCount)
+    {
+        _prefix = prefix;
+        Difficulty = difficulty;
+        ChunkSize = chunkSize;
+        ChunkCount = chunkCount;
+        // SHA-256 pads the message with at least 9 bytes to whole 64-byte blocks.
+        var blocks = (prefix.Length + sizeof(ulong) + 9 + 63) / 64;
+        ChunkCost = TimeSpan.FromMicroseconds(chunkSize * (NanosecondsPerHash + (blocks - 1) * NanosecondsPerExtraBlock) / 1000);
+    }
+
+    public int Difficulty { get; }
+
+    public long ChunkSize { get; }
+
+    public override int ChunkCount { get; }
+
+    public override TimeSpan ChunkCost { get; }
+
+    public override HashSearchPartial Compute(int index, CancellationToken cancellationToken) =>
+        HashSearchKernel.Search(_prefix, Difficulty, (ulong)index * (ulong)ChunkSize, ChunkSize, cancellationToken);
+
+    public override HashSearchPartial Combine(HashSearchPartial earlier, HashSearchPartial later) =>
+        new(earlier.Nonce ?? later.Nonce, earlier.HashesComputed + later.HashesComputed);
+
+    public override bool EndsSearch(HashSearchPartial partial) => partial.Nonce is not null;
+
+    public override ComputeOutput Complete(HashSearchPartial partial)
+    {
+        if (partial.Nonce is not { } nonce)
+        {
+            return ComputeOutput.Json(new
+            {
+                Found = false,
+                Difficulty,
+                NoncesSearched = (ulong)ChunkCount * (ulong)ChunkSize,
+                partial.HashesComputed,
+            });
+        }
+        var hash = HashSearchKernel.Hash(_prefix, nonce);
+        return ComputeOutput.Json(new
+        {
+            Found = true,
+            Nonce = nonce,
+            Hash = Convert.ToHexStringLower(hash),
+            Difficulty,
+            LeadingZeroBits = HashSearchKernel.LeadingZeroBits(hash),
+            partial.HashesComputed,
+        });
+    }
+}
