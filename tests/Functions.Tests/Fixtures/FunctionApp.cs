@@ -60,6 +60,9 @@ public sealed class FunctionApp : IAsyncDisposable
 
     public QueueClient RawPoisonQueue => _rawPoison;
 
+    /// <summary>How long a message the pump took stays invisible to others; after it, a message whose invocation died is delivered again.</summary>
+    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Empties both queues, so a test sees only its own messages.</summary>
     public async Task ClearQueuesAsync()
     {
@@ -83,7 +86,7 @@ public sealed class FunctionApp : IAsyncDisposable
     public async Task<int> PumpOnceAsync(CancellationToken cancellationToken = default)
     {
         var handled = 0;
-        foreach (var message in (await _rawJobs.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), cancellationToken)).Value)
+        foreach (var message in (await _rawJobs.ReceiveMessagesAsync(32, VisibilityTimeout, cancellationToken)).Value)
         {
             handled++;
             // The host moves a message it cannot decode, or has tried maxDequeueCount times, to the poison queue.
@@ -97,7 +100,7 @@ public sealed class FunctionApp : IAsyncDisposable
             await HandleAsync(_rawJobs, message, text => Compute.Compute(text, cancellationToken), cancellationToken);
         }
 
-        foreach (var message in (await _rawPoison.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), cancellationToken)).Value)
+        foreach (var message in (await _rawPoison.ReceiveMessagesAsync(32, VisibilityTimeout, cancellationToken)).Value)
         {
             handled++;
             if (TryDecodeAsHost(message.MessageText) is null)
@@ -163,22 +166,26 @@ public sealed class FunctionApp : IAsyncDisposable
     public Task<HttpAnswer> DeleteAsync(string path) => SendAsync("DELETE", path);
 
     /// <summary>Routes a request to its HTTP function as the host's routes in functions.metadata do, and runs the answer.</summary>
-    public async Task<HttpAnswer> SendAsync(
+    public Task<HttpAnswer> SendAsync(
         string method, string pathAndQuery, string? body = null, string? contentType = "application/json",
-        IDictionary<string, string>? headers = null, CancellationToken cancellationToken = default)
+        IDictionary<string, string>? headers = null, CancellationToken cancellationToken = default) =>
+        SendBytesAsync(method, pathAndQuery, body is null ? null : Encoding.UTF8.GetBytes(body), contentType, headers, cancellationToken);
+
+    /// <summary>Like <see cref="SendAsync"/>, with a body of any bytes (not necessarily UTF-8), and headers that may repeat.</summary>
+    public async Task<HttpAnswer> SendBytesAsync(
+        string method, string pathAndQuery, byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>>? headers = null, CancellationToken cancellationToken = default)
     {
         var context = new DefaultHttpContext { RequestServices = _services };
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) context.Request.Headers[name] = value;
         var queryStart = pathAndQuery.IndexOf('?');
         var path = queryStart < 0 ? pathAndQuery : pathAndQuery[..queryStart];
         context.Request.Method = method;
         context.Request.Path = path;
         context.Request.QueryString = new QueryString(queryStart < 0 ? "" : pathAndQuery[queryStart..]);
+        foreach (var (name, value) in headers ?? []) context.Request.Headers.Append(name, value);
         if (body is not null)
         {
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Request.Body = new MemoryStream(bytes);
-            context.Request.ContentLength = bytes.Length;
+            context.Request.Body = new MemoryStream(body);
+            context.Request.ContentLength = body.Length;
             context.Request.ContentType = contentType;
         }
 
