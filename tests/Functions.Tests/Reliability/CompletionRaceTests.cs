@@ -1,0 +1,189 @@
+using Functions.Compute;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace Functions.Tests.Reliability;
+
+/// <summary>Many invocations finishing one job at once, and a cancel racing the last range: one consistent end.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Rounds = 20;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly SequenceKind _sequence = new();
+    private readonly JobTransitions _transitions = new();
+    private FunctionApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        // A budget of 0 s gives every chunk its own range, so a job of n chunks fans out into n range messages.
+        _app = ReliabilityApp.Create(azurite.ConnectionString, _sequence, _transitions, ("Compute:InvocationBudgetSeconds", "0"), ("Compute:Threads", "32"));
+        await _app.ClearQueuesAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Compute_AllRangesAndTheirDuplicatesAtOnce_TheMergeFinishesTheJobOnceWithTheUnchunkedResult()
+    {
+        const int chunks = 12;
+        var expected = Unchunked(_sequence, SequenceKind.Job(chunks));
+        var deliveries = 0;
+        for (var round = 0; round < Rounds; round++)
+        {
+            await _app.ClearQueuesAsync();
+            var id = await SubmitAsync(chunks);
+            var start = await ReceiveAsync(1);
+            await _app.Compute.Compute(start[0], CancellationToken.None);
+            var ranges = await ReceiveAsync(chunks - 1);
+            Assert.Equal(chunks, (await _app.Store.GetAsync(id, CancellationToken.None))!.Job.RangeCount);
+
+            // Every range twice, and the start message again, all at once. In even rounds every delivery is held in
+            // its chunk until all have arrived, so they store their partials together and race to merge.
+            string[] all = [.. ranges, .. ranges, start[0]];
+            deliveries += all.Length;
+            var hold = round % 2 == 0 ? _sequence.HoldNext(all.Length - 1) : null;
+            var computing = all.Select(text => Task.Run(() => _app.Compute.Compute(text, CancellationToken.None))).ToList();
+            if (hold is not null)
+            {
+                await hold.AllHeld.WaitAsync(Deadline);
+                hold.Release();
+            }
+
+            await Task.WhenAll(computing).WaitAsync(Deadline);
+
+            var answer = await _app.GetAsync($"/api/jobs/{id}");
+            Assert.Equal("succeeded", answer.Json.GetProperty("status").GetString());
+            Assert.Equal(expected, answer.Json.GetProperty("result").GetRawText());
+            Assert.Equal(1, _transitions.FinishesOf(id));
+        }
+
+        output.WriteLine($"{Rounds} jobs of {chunks} ranges, {deliveries} concurrent deliveries: {Rounds} finished once each; {_transitions.LostFinishes} competing merges refused by the conditional write");
+    }
+
+    [Fact]
+    public async Task Cancel_RacingTheLastRange_OneConsistentEndThatNeverChanges()
+    {
+        var outcomes = new Dictionary<string, int> { ["canceled"] = 0, ["succeeded"] = 0 };
+        for (var round = 0; round < Rounds; round++)
+        {
+            await _app.ClearQueuesAsync();
+            var id = await SubmitAsync(chunks: 2);
+            var start = (await ReceiveAsync(1))[0];
+            await _app.Compute.Compute(start, CancellationToken.None);
+            var last = (await ReceiveAsync(1))[0];
+
+            // The last range is held mid-chunk; then the cancel goes just before its release, with it, or when its
+            // partial is stored and the merge is under way, so the cancel meets every step of the finish.
+            var hold = _sequence.HoldNext(1);
+            var computing = Task.Run(() => _app.Compute.Compute(last, CancellationToken.None));
+            await hold.AllHeld.WaitAsync(Deadline);
+            Task<HttpAnswer> cancel;
+            switch (round % 3)
+            {
+                case 0:
+                    cancel = Task.Run(() => _app.DeleteAsync($"/api/jobs/{id}"));
+                    hold.Release();
+                    break;
+                case 1:
+                    hold.Release();
+                    cancel = Task.Run(() => _app.DeleteAsync($"/api/jobs/{id}"));
+                    break;
+                default:
+                    hold.Release();
+                    await UntilAsync(async () => (await _app.Store.GetAsync(id, CancellationToken.None))!.Ranges.Count(r => r.IsDone) == 2);
+                    cancel = Task.Run(() => _app.DeleteAsync($"/api/jobs/{id}"));
+                    break;
+            }
+
+            var canceled = await cancel.WaitAsync(Deadline);
+            await computing.WaitAsync(Deadline);
+
+            var status = await AssertConsistentAsync(id, canceled);
+            outcomes[status]++;
+            Assert.Equal(1, _transitions.FinishesOf(id));
+
+            // Late deliveries and a second cancel change nothing.
+            var settled = await _app.Store.GetAsync(id, CancellationToken.None);
+            await _app.Compute.Compute(last, CancellationToken.None);
+            await _app.Compute.Compute(start, CancellationToken.None);
+            await _app.DeleteAsync($"/api/jobs/{id}");
+            var later = await _app.Store.GetAsync(id, CancellationToken.None);
+            Assert.Equal(settled!.Version, later!.Version);
+            Assert.Equal(settled.Job, later.Job);
+            Assert.Equal(status, await AssertConsistentAsync(id, canceled));
+        }
+
+        output.WriteLine($"cancel racing the last range, {Rounds} rounds: {outcomes["canceled"]} canceled, {outcomes["succeeded"]} succeeded, 0 inconsistent");
+    }
+
+    /// <summary>Canceled with no result and the cancel answered 200, or succeeded with the result and the cancel refused with 409.</summary>
+    private async Task<string> AssertConsistentAsync(string id, HttpAnswer cancel)
+    {
+        var answer = await _app.GetAsync($"/api/jobs/{id}");
+        var result = await _app.GetAsync($"/api/jobs/{id}/result");
+        Assert.Equal(200, answer.Status);
+        var status = answer.Json.GetProperty("status").GetString()!;
+        if (status == "canceled")
+        {
+            Assert.Equal(200, cancel.Status);
+            Assert.False(answer.Json.TryGetProperty("result", out _));
+            Assert.Equal(409, result.Status);
+        }
+        else
+        {
+            Assert.Equal("succeeded", status);
+            Assert.Equal(409, cancel.Status);
+            Assert.Equal(SequenceKind.Expected(2), answer.Json.GetProperty("result").GetProperty("sequence").EnumerateArray().Select(e => e.GetInt32()));
+            Assert.Equal(200, result.Status);
+        }
+
+        return status;
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        while (!await condition())
+        {
+            timeout.Token.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+    }
+
+    private async Task<string> SubmitAsync(int chunks)
+    {
+        var answer = await _app.PostJobAsync(SequenceKind.Job(chunks));
+        Assert.Equal(202, answer.Status);
+        return answer.Json.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Takes exactly <paramref name="count"/> messages off the jobs queue, as the host would hand them to invocations.</summary>
+    private async Task<List<string>> ReceiveAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        var texts = new List<string>();
+        while (texts.Count < count)
+        {
+            var batch = await _app.RawJobsQueue.ReceiveMessagesAsync(Math.Min(32, count - texts.Count), TimeSpan.FromMinutes(5), timeout.Token);
+            foreach (var message in batch.Value)
+            {
+                texts.Add(FunctionApp.DecodeAsHost(message.MessageText));
+                await _app.RawJobsQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, timeout.Token);
+            }
+        }
+
+        Assert.Null((await _app.RawJobsQueue.PeekMessageAsync(timeout.Token)).Value);
+        return texts;
+    }
+
+    /// <summary>The job's result computed in one piece, chunk by chunk in order, without the queue or storage.</summary>
+    private static string Unchunked(IComputeKind kind, string request)
+    {
+        using var body = System.Text.Json.JsonDocument.Parse(request);
+        var plan = kind.Plan(body.RootElement.GetProperty("input"));
+        var partials = Enumerable.Range(0, plan.ChunkCount).Select(i => plan.ComputeChunk(i, CancellationToken.None)).ToList();
+        return plan.Complete(plan.Reduce(partials)).Value.GetRawText();
+    }
+}
