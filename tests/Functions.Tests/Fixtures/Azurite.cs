@@ -9,10 +9,12 @@ public sealed partial class Azurite : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly Process _process;
+    private readonly Task _servicesClosed;
 
-    private Azurite(Process process, int blobPort, int queuePort, int tablePort)
+    private Azurite(Process process, Task servicesClosed, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
+        _servicesClosed = servicesClosed;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -53,11 +55,22 @@ public sealed partial class Azurite : IAsyncDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException("Azurite did not start.");
         var found = new Dictionary<string, int>();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new HashSet<string>();
+        var servicesClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new List<string>();
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
             lock (output) output.Add(e.Data);
+            if (Closed().Match(e.Data) is { Success: true } closing)
+            {
+                lock (closed)
+                {
+                    closed.Add(closing.Groups["service"].Value);
+                    if (closed.Count == 3) servicesClosed.TrySetResult();
+                }
+            }
+
             var match = Listening().Match(e.Data);
             if (!match.Success) return;
             lock (found)
@@ -67,7 +80,11 @@ public sealed partial class Azurite : IAsyncDisposable
             }
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Add(e.Data); };
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Azurite exited: " + string.Join('\n', output)));
+        process.Exited += (_, _) =>
+        {
+            ready.TrySetException(new InvalidOperationException("Azurite exited: " + string.Join('\n', output)));
+            servicesClosed.TrySetResult();
+        };
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -82,20 +99,21 @@ public sealed partial class Azurite : IAsyncDisposable
             throw;
         }
 
-        return new Azurite(process, found["Blob"], found["Queue"], found["Table"]);
+        return new Azurite(process, servicesClosed.Task, found["Blob"], found["Queue"], found["Table"]);
     }
 
     /// <summary>
-    /// Stops Azurite the way a service is stopped (SIGTERM): it finishes the requests in flight and saves its data, so
-    /// a restart on the same folder finds every write it acknowledged. <see cref="StopAsync"/> kills it instead, which
-    /// loses up to Azurite's autosave interval (5 s) of acknowledged writes, a loss real storage never has.
+    /// Stops Azurite after it has saved its data, so a restart on the same folder finds every write it acknowledged.
+    /// Killing it at once (<see cref="StopAsync"/>) loses up to its autosave interval (5 s) of acknowledged writes, a
+    /// loss real storage never has. On SIGTERM Azurite stops answering and saves; it would then linger until clients
+    /// drop their keep-alive connections, so once every service reports closed it is killed.
     /// </summary>
     public async Task ShutDownAsync()
     {
         if (_process.HasExited) return;
         if (Kill(_process.Id, SignalTerminate) != 0) throw new InvalidOperationException($"SIGTERM to Azurite failed: errno {Marshal.GetLastPInvokeError()}.");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _process.WaitForExitAsync(timeout.Token);
+        await _servicesClosed.WaitAsync(TimeSpan.FromSeconds(60));
+        await StopAsync();
     }
 
     public async Task StopAsync()
@@ -115,6 +133,9 @@ public sealed partial class Azurite : IAsyncDisposable
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int processId, int signal);
+
+    [GeneratedRegex(@"^Azurite (?<service>Blob|Queue|Table) service successfully closed")]
+    private static partial Regex Closed();
 
     [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://[^:]+:(?<port>\d+)")]
     private static partial Regex Listening();

@@ -41,7 +41,12 @@ public sealed class FunctionApp : IAsyncDisposable
         Http = ActivatorUtilities.CreateInstance<HelloFunction>(_services);
         Compute = ActivatorUtilities.CreateInstance<ComputeFunction>(_services);
         Health = ActivatorUtilities.CreateInstance<HealthFunction>(_services);
-        var raw = new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        // The listener's own client retries like the app's clients, so a test of a storage outage is not held up for
+        // the SDK's default 5 retries with exponential backoff (25 s) before a message can be given up.
+        var listenerOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        listenerOptions.Retry.MaxRetries = 3;
+        listenerOptions.Retry.Delay = TimeSpan.FromMilliseconds(500);
+        var raw = new QueueServiceClient(connectionString, listenerOptions);
         _rawJobs = raw.GetQueueClient(StorageNames.JobsQueue);
         _rawPoison = raw.GetQueueClient(StorageNames.PoisonQueue);
     }
@@ -61,7 +66,7 @@ public sealed class FunctionApp : IAsyncDisposable
     public QueueClient RawPoisonQueue => _rawPoison;
 
     /// <summary>How long a message the pump took stays invisible to others; after it, a message whose invocation died is delivered again.</summary>
-    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Empties both queues, so a test sees only its own messages.</summary>
     public async Task ClearQueuesAsync()
