@@ -15,8 +15,9 @@ public sealed record JobMessage(string JobId, int? Range = null)
         {
             message = JsonSerializer.Deserialize<JobMessage>(text, JobJson.Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: an escaped lone surrogate ("\ud800") is valid JSON but no text.
             return false;
         }
 
@@ -35,7 +36,7 @@ public sealed record JobMessage(string JobId, int? Range = null)
                 && id.ValueKind == JsonValueKind.String
                 && JobIds.IsWellFormed(id.GetString()) ? id.GetString() : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return null;
         }
