@@ -20,6 +20,8 @@ public sealed record JobRequest(string Kind, JsonElement Input)
             throw new InvalidInputException("body", $"The body is not valid JSON: {e.Message}");
         }
 
+        if (!IsText(root))
+            throw new InvalidInputException("body", "The body holds an escaped lone surrogate (such as \\ud800), which is not text.");
         if (root.ValueKind != JsonValueKind.Object)
             throw new InvalidInputException("body", "The body must be a JSON object with 'kind' and 'input'.");
         foreach (var property in root.EnumerateObject())
@@ -37,5 +39,27 @@ public sealed record JobRequest(string Kind, JsonElement Input)
         if (input.ValueKind != JsonValueKind.Object)
             throw new InvalidInputException("input", "'input' must be a JSON object.");
         return new JobRequest(kind.GetString()!, input);
+    }
+
+    /// <summary>
+    /// False when a name or string holds an escaped lone surrogate ("\ud800"): valid JSON but no text, and reading it
+    /// throws InvalidOperationException wherever it is read later (here, in a kind, in an error message).
+    /// </summary>
+    private static bool IsText(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => element.GetString() is not null,
+                JsonValueKind.Object => element.EnumerateObject().All(property => property.Name is not null && IsText(property.Value)),
+                JsonValueKind.Array => element.EnumerateArray().All(IsText),
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

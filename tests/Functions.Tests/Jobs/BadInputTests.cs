@@ -35,6 +35,9 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("""{"kind":"primes","input":{"limit":"10"}}""", "input.limit")]
     [InlineData("""{"kind":"primes","input":{"limit":true}}""", "input.limit")]
     [InlineData("""{"kind":"primes","input":{"limit":10},"priority":1}""", "priority")]
+    [InlineData("""{"kind":"\ud800","input":{"limit":10}}""", "body")]
+    [InlineData("""{"kind":"primes","input":{"\udc00x":1,"limit":10}}""", "body")]
+    [InlineData("""{"\ud800":1,"kind":"primes","input":{"limit":10}}""", "body")]
     public async Task Submit_BadBody_Answers400NamingTheField(string body, string field)
     {
         var answer = await _app.PostJobAsync(body);
@@ -100,6 +103,15 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
             TimeSpan.FromSeconds(60));
 
         Assert.Equal(0, await _app.PumpOnceAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"jobId":"\ud800"}""")]
+    [InlineData("""{"jobId":"0123456789abcdef0123456789abcdef","range":"x","\ud800":1}""")]
+    public async Task QueueMessage_WithEscapedLoneSurrogate_IsDroppedNotThrownOn(string message)
+    {
+        Assert.Null(await Record.ExceptionAsync(() => _app.Compute.Compute(message, CancellationToken.None)));
+        Assert.Null(await Record.ExceptionAsync(() => _app.Compute.FailPoisoned(message, CancellationToken.None)));
     }
 
     [Fact]
