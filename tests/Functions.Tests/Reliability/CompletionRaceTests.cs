@@ -74,13 +74,15 @@ public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelpe
             await _app.Compute.Compute(start, CancellationToken.None);
             var last = (await ReceiveAsync(1))[0];
 
-            // The last range is held mid-chunk; then the cancel goes just before its release, with it, or when its
-            // partial is stored and the merge is under way, so the cancel meets every step of the finish.
+            // The last range is held mid-chunk. The cancel goes just before its release, or with it (free races), or
+            // meets the merge at its final write: held until the cancel is done (the merge must find the job canceled),
+            // or the cancel's write held until the merge is done (the cancel must find the job finished).
             var hold = _sequence.HoldNext(1);
             var computing = Task.Run(() => _app.Compute.Compute(last, CancellationToken.None));
             await hold.AllHeld.WaitAsync(Deadline);
             Task<HttpAnswer> cancel;
-            switch (round % 3)
+            var variant = round % 4;
+            switch (variant)
             {
                 case 0:
                     cancel = Task.Run(() => _app.DeleteAsync($"/api/jobs/{id}"));
@@ -90,18 +92,34 @@ public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelpe
                     hold.Release();
                     cancel = Task.Run(() => _app.DeleteAsync($"/api/jobs/{id}"));
                     break;
-                default:
+                case 2:
+                    var merging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    var canceledFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _transitions.BeforeWrite = job => job.Id == id && job.Status == JobStatus.Succeeded ? Signal(merging, canceledFirst.Task) : Task.CompletedTask;
                     hold.Release();
-                    await UntilAsync(async () => (await _app.Store.GetAsync(id, CancellationToken.None))!.Ranges.Count(r => r.IsDone) == 2);
+                    await merging.Task.WaitAsync(Deadline);
+                    cancel = Task.FromResult(await _app.DeleteAsync($"/api/jobs/{id}"));
+                    canceledFirst.SetResult();
+                    break;
+                default:
+                    var cancelWriting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _transitions.BeforeWrite = job => job.Id == id && job.Status == JobStatus.Canceled
+                        ? Signal(cancelWriting, UntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded))
+                        : Task.CompletedTask;
                     cancel = Task.Run(() => _app.DeleteAsync($"/api/jobs/{id}"));
+                    await cancelWriting.Task.WaitAsync(Deadline);
+                    hold.Release();
                     break;
             }
 
             var canceled = await cancel.WaitAsync(Deadline);
             await computing.WaitAsync(Deadline);
 
+            _transitions.BeforeWrite = null;
             var status = await AssertConsistentAsync(id, canceled);
             outcomes[status]++;
+            if (variant == 2) Assert.Equal("canceled", status);
+            if (variant == 3) Assert.Equal("succeeded", status);
             Assert.Equal(1, _transitions.FinishesOf(id));
 
             // Late deliveries and a second cancel change nothing.
@@ -140,6 +158,12 @@ public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelpe
         }
 
         return status;
+    }
+
+    private static async Task Signal(TaskCompletionSource reached, Task proceed)
+    {
+        reached.TrySetResult();
+        await proceed;
     }
 
     private static async Task UntilAsync(Func<Task<bool>> condition)

@@ -15,6 +15,9 @@ public sealed class JobTransitions
     private readonly ConcurrentQueue<(string JobId, JobStatus Status)> _written = new();
     private int _lostFinishes;
 
+    /// <summary>Awaited before each job-row write goes to storage, to hold one writer at the last step while another goes.</summary>
+    public Func<JobRecord, Task>? BeforeWrite { get; set; }
+
     /// <summary>Writes of a finished state that lost to another writer (the conditional write refused them).</summary>
     public int LostFinishes => Volatile.Read(ref _lostFinishes);
 
@@ -36,9 +39,10 @@ public sealed class JobTransitions
         });
     }
 
-    private async Task<string?> RecordAsync(Task<string?> replace, JobRecord job)
+    private async Task<string?> ReplaceAsync(Func<Task<string?>> replace, JobRecord job)
     {
-        var version = await replace;
+        if (BeforeWrite is { } beforeWrite) await beforeWrite(job);
+        var version = await replace();
         if (version is not null) _written.Enqueue((job.Id, job.Status));
         else if (job.Status.IsFinished()) Interlocked.Increment(ref _lostFinishes);
         return version;
@@ -56,22 +60,22 @@ public sealed class JobTransitions
             _transitions = transitions;
         }
 
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod!.Name == nameof(IJobStore.TryReplaceAsync) && args![0] is JobRecord job
+                ? _transitions.ReplaceAsync(() => (Task<string?>)Call(targetMethod, args)!, job)
+                : Call(targetMethod, args);
+
+        private object? Call(MethodInfo method, object?[]? args)
         {
-            object? result;
             try
             {
-                result = targetMethod!.Invoke(_inner, args);
+                return method.Invoke(_inner, args);
             }
             catch (TargetInvocationException e) when (e.InnerException is not null)
             {
                 ExceptionDispatchInfo.Throw(e.InnerException);
                 throw;
             }
-
-            return targetMethod.Name == nameof(IJobStore.TryReplaceAsync) && result is Task<string?> replace && args![0] is JobRecord job
-                ? _transitions.RecordAsync(replace, job)
-                : result;
         }
     }
 }
