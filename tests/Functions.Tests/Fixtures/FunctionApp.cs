@@ -9,6 +9,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Primitives;
 
 namespace Functions.Tests.Fixtures;
 
@@ -186,7 +187,9 @@ public sealed class FunctionApp : IAsyncDisposable
         context.Request.Method = method;
         context.Request.Path = path;
         context.Request.QueryString = new QueryString(queryStart < 0 ? "" : pathAndQuery[queryStart..]);
-        foreach (var (name, value) in headers ?? []) context.Request.Headers.Append(name, value);
+        // As a server reads them: a header given twice has two values, and an empty value is still a value.
+        foreach (var header in (headers ?? []).GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
+            context.Request.Headers[header.Key] = new StringValues([.. header.Select(h => h.Value)]);
         if (body is not null)
         {
             context.Request.Body = new MemoryStream(body);
