@@ -137,6 +137,36 @@ public static class BadInputs
         Gen.Byte.Array[17].Select(b => Convert.ToHexStringLower(b)[..33]),
         Gen.OneOf("%27%20or%201%3D1", "..", "%2e%2e", "null", "undefined", "0", "-1", "😀", "ｊｏｂ"));
 
+    /// <summary>
+    /// An <c>Idempotency-Key</c>: usually none; a fresh valid key (changes nothing); a malformed one (400); or one of
+    /// a few shared keys, whose reuse with another body is refused (422) and with the same body returns the first job.
+    /// </summary>
+    private static readonly Gen<(KeyValuePair<string, string>[] Headers, Expected Expected)> IdempotencyKey = Gen.Frequency(
+        (12, Gen.Const<(KeyValuePair<string, string>[], Expected)>(([], Expected.Success))),
+        (2, Gen.Char['!', '~'].Array[1, 255].Select(chars => (Key(new string(chars)), Expected.Success))),
+        (2, Gen.OneOf("", " ", "key with spaces", "tab	key", "ключ", "key", new string('k', 256)).Select(key => (Key(key), Expected.Problem))),
+        (1, Gen.Const<(KeyValuePair<string, string>[], Expected)>(([.. Key("a"), .. Key("b")], Expected.Problem))),
+        (2, Gen.OneOf("fuzz-shared-1", "fuzz-shared-2", "fuzz-shared-3").Select(key => (Key(key), Expected.Either))));
+
+    private static KeyValuePair<string, string>[] Key(string key) => [new("Idempotency-Key", key)];
+
+    /// <summary>A <c>GET /api/jobs</c> query: status, top and continuation token, each valid, invalid or repeated.</summary>
+    private static readonly Gen<(string Query, Expected Expected)> ListQuery =
+        from status in Gen.Frequency(
+            (3, Gen.Const(("", Expected.Success))),
+            (3, Gen.OneOf("queued", "running", "succeeded", "failed", "canceled", "Succeeded", "CANCELED").Select(v => ($"status={v}", Expected.Success))),
+            (2, Gen.OneOf("done", "", "1", "queued,running", "status", "%00", "succeeded&status=failed").Select(v => ($"status={v}", Expected.Problem))))
+        from top in Gen.Frequency(
+            (3, Gen.Const(("", Expected.Success))),
+            (2, Gen.Int[1, 100].Select(v => ($"top={v}", Expected.Success))),
+            (2, Gen.OneOf("0", "101", "-1", "1.5", "x", "", "99999999999", "%2B5").Select(v => ($"top={v}", Expected.Problem))))
+        from continuation in Gen.Frequency(
+            (4, Gen.Const(("", Expected.Success))),
+            (1, Gen.Select(Gen.Long[0, long.MaxValue], UnknownId).Select(t => ($"continuationToken={t.Item1:D19}-{t.Item2}", Expected.Success))),
+            (2, MalformedId.Select(v => ($"continuationToken={Uri.EscapeDataString(v)}", Expected.Problem))))
+        let parts = new[] { status, top, continuation }.Where(p => p.Item1.Length > 0).ToList()
+        select (string.Join('&', parts.Select(p => p.Item1)), parts.Aggregate(Expected.Success, (e, p) => Both(e, p.Item2)));
+
     /// <summary>Every kind of request the app serves, mostly malformed. <paramref name="queuedId"/> names a queued job, <paramref name="finishedId"/> a succeeded one.</summary>
     public static Gen<FuzzRequest> Requests(string queuedId, string finishedId)
     {
@@ -144,9 +174,10 @@ public static class BadInputs
             from body in Body
             from type in ContentType
             from wait in Wait
+            from key in IdempotencyKey
             from headers in Headers
-            select new FuzzRequest("submit: " + body.Shape, "POST", "/api/jobs" + (wait.Query.Length == 0 ? "" : "?" + wait.Query), Encoding.UTF8.GetBytes(body.Body), type.ContentType, headers,
-                Both(body.Expected, Both(type.Expected, wait.Expected)));
+            select new FuzzRequest("submit: " + body.Shape, "POST", "/api/jobs" + (wait.Query.Length == 0 ? "" : "?" + wait.Query), Encoding.UTF8.GetBytes(body.Body), type.ContentType,
+                [.. key.Headers, .. headers], Both(body.Expected, Both(type.Expected, Both(wait.Expected, key.Expected))));
         var submitBytes =
             from bytes in Gen.Byte.Array[0, 300]
             from type in ContentType
@@ -177,10 +208,13 @@ public static class BadInputs
             select new FuzzRequest("hello", "GET", "/api/hello?name=" + Uri.EscapeDataString(name), null, null, [], name.Length <= 100 ? Expected.Success : Expected.Problem);
         var rawQuery =
             from query in Gen.Char[Printable.Replace("#", "")].Array[0, 60].Select(chars => new string(chars))
-            from path in Gen.OneOf("/api/hello", "/api/kinds")
-            select new FuzzRequest("raw query", "GET", path + "?" + query, null, null, [], path == "/api/kinds" ? Expected.Success : Expected.Either);
+            from path in Gen.OneOf("/api/hello", "/api/kinds", "/api/health", "/api/jobs")
+            select new FuzzRequest("raw query", "GET", path + "?" + query, null, null, [], path is "/api/kinds" or "/api/health" ? Expected.Success : Expected.Either);
+        var list =
+            from query in ListQuery
+            select new FuzzRequest("list", "GET", "/api/jobs?" + query.Query, null, null, [], query.Expected);
 
-        return Gen.Frequency((10, submit), (1, submitBytes), (4, get), (2, result), (2, cancel), (1, hello), (1, rawQuery));
+        return Gen.Frequency((10, submit), (1, submitBytes), (4, get), (2, result), (2, cancel), (1, hello), (1, rawQuery), (1, list));
     }
 
     /// <summary>Queue messages as they would sit on the queue: base64 of garbage, of near-miss job messages, or not base64 at all.</summary>

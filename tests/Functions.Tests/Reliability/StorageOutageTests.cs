@@ -36,20 +36,25 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
             await azurite.ShutDownAsync();
             hold.Release();
 
-            // Meanwhile everything fails: the invocation in flight (the host would retry its message), reads, and submits.
+            // Meanwhile everything fails: the invocation in flight (the host would retry its message), reads, submits,
+            // and the health probe says so.
             var submitting = app.PostJobAsync(SequenceKind.Job(1));
+            var probing = app.GetAsync("/api/health");
             var refused = await Task.WhenAll(
                 Record.ExceptionAsync(() => pumping),
                 Record.ExceptionAsync(() => app.Store.GetAsync(expected.Keys.First(), CancellationToken.None)),
-                Record.ExceptionAsync(() => submitting));
+                Record.ExceptionAsync(() => submitting),
+                Record.ExceptionAsync(() => probing));
             Assert.NotNull(refused[0]);
             Assert.NotNull(refused[1]);
             Assert.True(refused[2] is not null || (await submitting).Status >= 500, "a job was accepted while storage was down");
+            Assert.Equal(503, (await probing).Status);
 
             var ports = (azurite.BlobPort, azurite.QueuePort, azurite.TablePort);
             await azurite.DisposeAsync();
             azurite = null;
             azurite = await Azurite.StartAsync(folder, ports);
+            Assert.Equal(200, (await app.GetAsync("/api/health")).Status);
             await app.PumpUntilAsync(async () => (await StatusesAsync(app, expected.Keys)).All(s => s == JobStatus.Succeeded), Deadline);
             await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null && (await app.RawPoisonQueue.PeekMessageAsync()).Value is null, Deadline);
 
