@@ -44,6 +44,9 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Warning, "Malformed queue message dropped: {Message}")]
     public static partial void MalformedMessage(ILogger logger, string message);
 
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} range {Range}: progress not saved; the computation goes on")]
+    public static partial void ProgressNotSaved(ILogger logger, Exception exception, string jobId, int range);
+
     [LoggerMessage(LogLevel.Information, "Job {JobId} purged")]
     public static partial void Purged(ILogger logger, string jobId);
 

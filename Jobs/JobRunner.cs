@@ -178,9 +178,17 @@ public sealed class JobRunner(
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(interval, time, stop.Token);
-                await store.SaveRangeAsync(jobId, new RangeRecord(index, first, end, chunksDone()), null, cancellationToken);
-                var snapshot = await store.GetAsync(jobId, cancellationToken);
-                if (snapshot is null || snapshot.Job.Status != JobStatus.Running || EarlierRangeEndedSearch(snapshot, index)) await stop.CancelAsync();
+                try
+                {
+                    await store.SaveRangeAsync(jobId, new RangeRecord(index, first, end, chunksDone()), null, cancellationToken);
+                    var snapshot = await store.GetAsync(jobId, cancellationToken);
+                    if (snapshot is null || snapshot.Job.Status != JobStatus.Running || EarlierRangeEndedSearch(snapshot, index)) await stop.CancelAsync();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Progress is advisory: a storage hiccup here must not throw away the range being computed.
+                    JobLog.ProgressNotSaved(logger, e, jobId, index);
+                }
             }
         }
         catch (OperationCanceledException)

@@ -165,7 +165,7 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         var jobs = new List<JobRecord>();
         string? last = null;
         var scanned = 0;
-        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(top, 100), cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: 100, cancellationToken: cancellationToken).AsPages())
         {
             var rows = await Task.WhenAll(page.Values.Select(entry => _table.GetEntityIfExistsAsync<TableEntity>(entry.GetString("JobId"), JobRow, cancellationToken: cancellationToken)));
             for (var i = 0; i < rows.Length; i++)
