@@ -42,7 +42,7 @@ public static class SubmitOverheadBenchmark
 
     private static async Task RoundTripAsync(FunctionApp app)
     {
-        var id = (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        var id = await app.SubmitAsync("""{"kind":"primes","input":{"limit":10}}""");
         while (await app.StatusAsync(id) != JobStatus.Succeeded) await app.PumpOnceAsync();
         var answer = await app.GetAsync($"/api/jobs/{id}");
         if (answer.Status != 200) throw new InvalidOperationException($"Job {id} answered {answer.Status}.");

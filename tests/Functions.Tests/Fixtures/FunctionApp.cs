@@ -169,6 +169,15 @@ public sealed class FunctionApp : IAsyncDisposable
     public Task<HttpAnswer> PostJobAsync(string body, string query = "", string contentType = "application/json", IDictionary<string, string>? headers = null) =>
         SendAsync("POST", "/api/jobs" + query, body, contentType, headers);
 
+    /// <summary>Submits a job that must be accepted and returns its id.</summary>
+    public async Task<string> SubmitAsync(string body)
+    {
+        var answer = await PostJobAsync(body);
+        return answer.Status is 200 or 202
+            ? answer.Json.GetProperty("id").GetString()!
+            : throw new InvalidOperationException($"Submit answered {answer.Status}: {answer.Text}");
+    }
+
     public Task<HttpAnswer> DeleteAsync(string path) => SendAsync("DELETE", path);
 
     /// <summary>Routes a request to its HTTP function as the host's routes in functions.metadata do, and runs the answer.</summary>

@@ -117,7 +117,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task MalformedQueueMessage_NamingAJob_FailsThatJob()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":10}}""");
         await _app.RawJobsQueue.ClearMessagesAsync();
         var bad = $$"""{"jobId":"{{id}}","range":"first"}""";
         await _app.RawJobsQueue.SendMessageAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(bad)));

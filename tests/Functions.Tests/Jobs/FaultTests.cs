@@ -23,7 +23,7 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task FailingComputation_IsRetriedAndSucceeds()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":2}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"faulty","input":{"failures":2}}""");
 
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
@@ -34,7 +34,7 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task ComputationFailingEveryTime_IsPoisonedAndTheJobFails()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":1000}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"faulty","input":{"failures":1000}}""");
 
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Failed, Deadline);
 
@@ -49,7 +49,7 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task PoisonMessage_OfFinishedJob_ChangesNothing()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":0}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"faulty","input":{"failures":0}}""");
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
         await _app.Compute.FailPoisoned(new JobMessage(id).ToJson(), CancellationToken.None);

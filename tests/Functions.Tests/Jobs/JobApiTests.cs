@@ -87,7 +87,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task GetWithWait_ReturnsAsSoonAsTheJobFinishes()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":100}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":100}}""");
         var clock = Stopwatch.StartNew();
         var waiting = _app.GetAsync($"/api/jobs/{id}?wait=60");
         Assert.False(waiting.IsCompleted);
@@ -104,7 +104,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task GetWithWait_JobStillQueued_Answers202WhenTheWaitEnds()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":100}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":100}}""");
 
         var answer = await _app.GetAsync($"/api/jobs/{id}?wait=1");
 
@@ -130,7 +130,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Cancel_QueuedJob_StaysCanceledWhenItsMessageArrives()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":1000}}""");
 
         var cancel = await _app.DeleteAsync($"/api/jobs/{id}");
         Assert.Equal(200, cancel.Status);
@@ -146,7 +146,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Cancel_RunningJob_StopsTheComputation()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":10000000000000}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":10000000000000}}""");
         var message = FunctionApp.DecodeAsHost((await _app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText);
         var computing = _app.Compute.Compute(message, CancellationToken.None);
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Running, Deadline);
@@ -161,7 +161,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Cancel_FinishedJob_Answers409AndChangesNothing()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":10}}""");
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
         var cancel = await _app.DeleteAsync($"/api/jobs/{id}");
@@ -174,7 +174,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task RedeliveredMessage_OfFinishedJob_ChangesNothing()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":1000}}""");
         var message = FunctionApp.DecodeAsHost((await _app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText);
         await _app.Compute.Compute(message, CancellationToken.None);
         var before = await _app.Store.GetAsync(id, CancellationToken.None);
@@ -189,7 +189,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Result_OfJsonJob_IsTheResultJson()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":30}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":30}}""");
         Assert.Equal(202, (await _app.GetAsync($"/api/jobs/{id}/result")).Status);
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
@@ -202,7 +202,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Mandelbrot_ResultIsAPngOfTheRequestedSize()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"mandelbrot","input":{"width":320,"height":200,"maxIterations":200}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"mandelbrot","input":{"width":320,"height":200,"maxIterations":200}}""");
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
         var status = await _app.GetAsync($"/api/jobs/{id}");
@@ -219,7 +219,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task HashSearch_AnswersTheSmallestNonceThroughTheApi()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"hashsearch","input":{"prefix":"hello","difficulty":8}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"hashsearch","input":{"prefix":"hello","difficulty":8}}""");
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
         var result = (await _app.GetAsync($"/api/jobs/{id}")).Json.GetProperty("result");

@@ -79,7 +79,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
     {
         await using var app = await StartAsync();
         var ids = new List<string>();
-        for (var i = 0; i < 5; i++) ids.Add((await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!);
+        for (var i = 0; i < 5; i++) ids.Add(await app.SubmitAsync("""{"kind":"primes","input":{"limit":10}}"""));
         await app.DeleteAsync($"/api/jobs/{ids[1]}");
 
         var first = await app.GetAsync("/api/jobs?top=3");
@@ -111,9 +111,9 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
     public async Task Retention_PurgesFinishedJobsOnly()
     {
         await using var app = await StartAsync(new Dictionary<string, string?> { ["Jobs:RetentionHours"] = "0" });
-        var finished = (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        var finished = await app.SubmitAsync("""{"kind":"primes","input":{"limit":10}}""");
         await app.PumpUntilAsync(async () => await app.StatusAsync(finished) == JobStatus.Succeeded, Deadline);
-        var queued = (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        var queued = await app.SubmitAsync("""{"kind":"primes","input":{"limit":10}}""");
 
         await app.Services.GetRequiredService<JobRetention>().PurgeAsync(CancellationToken.None);
 
@@ -127,7 +127,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
     public async Task Retention_KeepsJobsWithinTheRetention()
     {
         await using var app = await StartAsync(new Dictionary<string, string?> { ["Jobs:RetentionHours"] = "1" });
-        var id = (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Json.GetProperty("id").GetString()!;
+        var id = await app.SubmitAsync("""{"kind":"primes","input":{"limit":10}}""");
         await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
         await app.Services.GetRequiredService<JobRetention>().PurgeAsync(CancellationToken.None);

@@ -26,7 +26,7 @@ public sealed class JobLogTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task JobWithAFailedAttempt_EveryJobLogLineCarriesItsId()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":1}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"faulty","input":{"failures":1}}""");
 
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, TimeSpan.FromSeconds(60));
 

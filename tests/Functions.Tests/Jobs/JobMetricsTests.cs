@@ -52,7 +52,7 @@ public sealed class JobMetricsTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task CanceledTwice_CountsOneCanceled()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"primes","input":{"limit":1000000}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":1000000}}""");
 
         Assert.Equal(200, (await _app.DeleteAsync($"/api/jobs/{id}")).Status);
         Assert.Equal(200, (await _app.DeleteAsync($"/api/jobs/{id}")).Status);
@@ -65,7 +65,7 @@ public sealed class JobMetricsTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task JobFailingEveryAttempt_CountsOneFailed()
     {
-        var id = (await _app.PostJobAsync("""{"kind":"faulty","input":{"failures":1000}}""")).Json.GetProperty("id").GetString()!;
+        var id = await _app.SubmitAsync("""{"kind":"faulty","input":{"failures":1000}}""");
 
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Failed, Deadline);
 

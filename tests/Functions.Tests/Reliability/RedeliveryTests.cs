@@ -95,7 +95,7 @@ public sealed class RedeliveryTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Compute_OneRangeFailsEveryTime_IsPoisonedAndTheJobFailsWithAReason()
     {
         await using var app = ReliabilityApp.Create(azurite.ConnectionString, _sequence, _transitions, ("Compute:InvocationBudgetSeconds", "0"));
-        var id = (await app.PostJobAsync("""{"kind":"sequence","input":{"chunks":3,"failChunk":2}}""")).Json.GetProperty("id").GetString()!;
+        var id = await app.SubmitAsync("""{"kind":"sequence","input":{"chunks":3,"failChunk":2}}""");
 
         await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Failed, Deadline);
         await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null && (await app.RawPoisonQueue.PeekMessageAsync()).Value is null, Deadline);
