@@ -3,8 +3,8 @@ namespace Functions.Jobs;
 /// <summary>Where jobs, their ranges and results live. The Azure SDK is used behind this interface only.</summary>
 public interface IJobStore
 {
-    /// <summary>Stores a new job and lists it; false when a job with that id exists already.</summary>
-    Task<bool> TryCreateAsync(JobRecord job, CancellationToken cancellationToken);
+    /// <summary>Stores a new job and lists it, returning its version; null when a job with that id exists already.</summary>
+    Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken);
 
     Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken);
 

@@ -46,7 +46,7 @@ public sealed class JobService(
         var job = new JobRecord(id, kind.Name, request.Input.GetRawText(), JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount);
 
         // Once the row is written the job is seen through to an answer, even if the caller goes away meanwhile.
-        if (!await store.TryCreateAsync(job, CancellationToken.None))
+        if (await store.TryCreateAsync(job, CancellationToken.None) is not { } version)
             return await store.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Job {id} vanished after it was stored.");
         try
         {
@@ -60,7 +60,7 @@ public sealed class JobService(
         }
 
         JobLog.Submitted(logger, job.Id, job.Kind);
-        return await store.GetAsync(job.Id, cancellationToken) ?? throw new InvalidOperationException($"Job {job.Id} vanished after it was stored.");
+        return new JobSnapshot(job, version, []);
     }
 
     /// <summary>One page of jobs, newest first.</summary>

@@ -27,18 +27,18 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
     private readonly TableClient _table = tables.GetTableClient(StorageNames.JobsTable);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.ResultsContainer);
 
-    public async Task<bool> TryCreateAsync(JobRecord job, CancellationToken cancellationToken)
+    public async Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken)
     {
         await storage.EnsureTableAndContainerAsync(cancellationToken);
         await _table.UpsertEntityAsync(new TableEntity(IndexPartition, IndexRow(job)) { ["JobId"] = job.Id }, TableUpdateMode.Replace, cancellationToken);
         try
         {
-            await _table.AddEntityAsync(ToEntity(job), cancellationToken);
-            return true;
+            var response = await _table.AddEntityAsync(ToEntity(job), cancellationToken);
+            return response.Headers.ETag?.ToString() ?? "";
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return false;
+            return null;
         }
     }
 
