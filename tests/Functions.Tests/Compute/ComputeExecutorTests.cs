@@ -15,13 +15,27 @@ public sealed class ComputeExecutorTests
     }
 
     [Fact]
-    public async Task ForEachAsync_EndsSearch_SkipsLaterIndicesButFinishesEarlierOnes()
+    public async Task ForEachAsync_EndsSearch_StartsNoIndexAfterTheDecisiveOne()
+    {
+        using var executor = new ComputeExecutor(1);
+        var started = new List<int>();
+        var results = await executor.ForEachAsync(0, 10_000, i => { started.Add(i); return i.ToString(); }, r => r == "40", CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 41), started);
+        Assert.All(results.Skip(41), r => Assert.Null(r));
+    }
+
+    [Fact]
+    public async Task ForEachAsync_EndsSearchOnOneThread_OtherThreadsStillFinishEveryEarlierIndex()
     {
         using var executor = new ComputeExecutor(2);
-        var results = await executor.ForEachAsync(0, 10_000, i => i.ToString(), r => r == "40", CancellationToken.None);
+        var results = await executor.ForEachAsync(0, 10_000, i =>
+        {
+            if (i < 40) Thread.SpinWait(20_000);
+            return i.ToString();
+        }, r => r == "40", CancellationToken.None);
 
         for (var i = 0; i <= 40; i++) Assert.Equal(i.ToString(), results[i]);
-        Assert.True(results.Skip(41).Count(r => r is not null) < 10, "indices after the decisive one should not be started");
     }
 
     [Fact]
