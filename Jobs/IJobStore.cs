@@ -17,7 +17,10 @@ public interface IJobStore
     /// <summary>Removes everything of a job: its rows, its listing entry and its blobs.</summary>
     Task PurgeAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Writes a range's progress or its finished partial; writing the same range twice is harmless.</summary>
+    /// <summary>
+    /// Writes a range's finished partial, or its progress when <paramref name="partial"/> is null. Writing the same
+    /// range twice is harmless, and progress never undoes a range that is done.
+    /// </summary>
     Task SaveRangeAsync(string jobId, RangeRecord range, BinaryData? partial, CancellationToken cancellationToken);
 
     Task<BinaryData> ReadPartialAsync(string jobId, RangeRecord range, CancellationToken cancellationToken);

@@ -19,6 +19,7 @@ public sealed class JobService(
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RequeueAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Validates, stores and enqueues a job. With an idempotency key, a repeated submit returns the job of the first.
@@ -39,7 +40,7 @@ public sealed class JobService(
             var first = await store.ClaimIdempotencyKeyAsync(claim, cancellationToken);
             if (first.Fingerprint != claim.Fingerprint) throw new IdempotencyKeyReusedException();
             id = first.JobId;
-            if (await store.GetAsync(id, cancellationToken) is { } earlier) return earlier;
+            if (await store.GetAsync(id, cancellationToken) is { } earlier) return await RequeueIfNotStartedAsync(earlier, cancellationToken);
         }
 
         await RefuseWhenQueueTooDeepAsync(cancellationToken);
@@ -113,6 +114,27 @@ public sealed class JobService(
         }
 
         return snapshot;
+    }
+
+    /// <summary>
+    /// A retried submit finds its job still queued after <see cref="RequeueAfter"/>: the first attempt may have died
+    /// between storing the row and queueing its message, so the message is sent again. A second message for a job is
+    /// a no-op to the runner; a quick retry, whose first message is surely on its way, sends none.
+    /// </summary>
+    private async Task<JobSnapshot> RequeueIfNotStartedAsync(JobSnapshot earlier, CancellationToken cancellationToken)
+    {
+        if (earlier.Job.Status != JobStatus.Queued || time.GetUtcNow() - earlier.Job.CreatedAt < RequeueAfter) return earlier;
+        try
+        {
+            await queue.SendAsync(new JobMessage(earlier.Job.Id), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            JobLog.EnqueueFailed(logger, e, earlier.Job.Id);
+            throw new QueueUnavailableException("The job could not be queued again. Try again later with the same Idempotency-Key.", e);
+        }
+
+        return earlier;
     }
 
     private async Task RemoveUnqueuedAsync(string id)

@@ -98,14 +98,17 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
             ["FirstChunk"] = range.FirstChunk,
             ["EndChunk"] = range.EndChunk,
             ["ChunksDone"] = range.ChunksDone,
-            ["EndsSearch"] = range.EndsSearch,
         };
-        if (partial is not null)
+        if (partial is null)
         {
-            if (partial.ToMemory().Length <= MaxInlineBytes) entity["Partial"] = partial.ToArray();
-            else entity["PartialBlob"] = await UploadAsync(PartialBlob(jobId, range.Index), partial, "application/octet-stream", cancellationToken);
+            // Progress merges into the row: a duplicate delivery still computing must not undo a range already done.
+            await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+            return;
         }
 
+        entity["EndsSearch"] = range.EndsSearch;
+        if (partial.ToMemory().Length <= MaxInlineBytes) entity["Partial"] = partial.ToArray();
+        else entity["PartialBlob"] = await UploadAsync(PartialBlob(jobId, range.Index), partial, "application/octet-stream", cancellationToken);
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 

@@ -1,0 +1,44 @@
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+
+namespace Functions.Tests.Jobs;
+
+[Collection(StorageCollection.Name)]
+public sealed class TableJobStoreTests(AzuriteFixture azurite)
+{
+    [Theory]
+    [InlineData(16)]
+    [InlineData(100_000)]
+    public async Task SaveRange_ProgressOfADuplicateAfterTheRangeIsDone_LeavesItDoneWithItsPartial(int partialBytes)
+    {
+        await using var app = new FunctionApp(azurite.ConnectionString);
+        var store = app.Store;
+        var job = new JobRecord(JobIds.New(), "primes", "{}", JobStatus.Running, DateTimeOffset.UtcNow, ChunkCount: 8, RangeCount: 1);
+        await store.TryCreateAsync(job, CancellationToken.None);
+        var partial = BinaryData.FromBytes(Enumerable.Range(0, partialBytes).Select(i => (byte)i).ToArray());
+
+        await store.SaveRangeAsync(job.Id, new RangeRecord(0, 0, 8, 5, IsDone: true, EndsSearch: true), partial, CancellationToken.None);
+        await store.SaveRangeAsync(job.Id, new RangeRecord(0, 0, 8, 3), null, CancellationToken.None);
+
+        var range = Assert.Single((await store.GetAsync(job.Id, CancellationToken.None))!.Ranges);
+        Assert.True(range.IsDone);
+        Assert.True(range.EndsSearch);
+        Assert.Equal(partial.ToArray(), (await store.ReadPartialAsync(job.Id, range, CancellationToken.None)).ToArray());
+    }
+
+    [Fact]
+    public async Task SaveRange_Progress_IsReadBack()
+    {
+        await using var app = new FunctionApp(azurite.ConnectionString);
+        var store = app.Store;
+        var job = new JobRecord(JobIds.New(), "primes", "{}", JobStatus.Running, DateTimeOffset.UtcNow, ChunkCount: 8, RangeCount: 2);
+        await store.TryCreateAsync(job, CancellationToken.None);
+
+        await store.SaveRangeAsync(job.Id, new RangeRecord(1, 4, 8, 1), null, CancellationToken.None);
+        await store.SaveRangeAsync(job.Id, new RangeRecord(1, 4, 8, 3), null, CancellationToken.None);
+
+        var snapshot = (await store.GetAsync(job.Id, CancellationToken.None))!;
+        Assert.Equal(new RangeRecord(1, 4, 8, 3), Assert.Single(snapshot.Ranges));
+        Assert.Equal(3, snapshot.ChunksDone);
+    }
+}
