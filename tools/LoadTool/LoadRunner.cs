@@ -21,8 +21,9 @@ public sealed class LoadRunner
     private readonly Uri jobsUri;
     private readonly byte[] submitBody;
     private readonly LoadTally tally;
+    private readonly TimeProvider time;
 
-    public LoadRunner(HttpClient http, LoadOptions options)
+    public LoadRunner(HttpClient http, LoadOptions options, TimeProvider? time = null)
     {
         if (!options.BaseUrl.IsAbsoluteUri || options.BaseUrl.Scheme is not ("http" or "https"))
             throw new ArgumentException($"The base URL must be an absolute http or https URL, not '{options.BaseUrl}'.", nameof(options));
@@ -36,6 +37,7 @@ public sealed class LoadRunner
 
         this.http = http;
         this.options = options;
+        this.time = time ?? TimeProvider.System;
         jobsUri = new Uri(options.BaseUrl.AbsoluteUri.TrimEnd('/') + "/api/jobs");
         submitBody = JsonSerializer.SerializeToUtf8Bytes(new SubmitJobRequest(options.Kind, options.Input), Json);
         tally = new LoadTally(options.Jobs);
@@ -46,8 +48,8 @@ public sealed class LoadRunner
     /// <summary>Runs until every job is settled or the run timeout (or <paramref name="cancellationToken"/>) stops it; either way returns the report.</summary>
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(options.RunTimeout);
+        using var runTimeout = new CancellationTokenSource(options.RunTimeout, time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, runTimeout.Token);
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, options.Jobs),

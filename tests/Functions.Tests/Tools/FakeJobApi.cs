@@ -107,7 +107,7 @@ public sealed class FakeJobApi : IAsyncDisposable
                 {
                     if (now >= wanted) enoughInFlight.TrySetResult();
                     // Bounded so a client that never reaches the count fails the assertion instead of hanging the test.
-                    await enoughInFlight.Task.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+                    await enoughInFlight.Task.WaitAsync(TimeSpan.FromSeconds(60)).ContinueWith(_ => { }, TaskScheduler.Default);
                 }
                 await next(context);
             }

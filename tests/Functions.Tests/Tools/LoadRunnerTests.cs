@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using LoadTool;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.Tests.Tools;
 
@@ -133,11 +134,16 @@ public sealed class LoadRunnerTests
     public async Task RunAsync_JobsOutlastTheRunTimeout_ReportsAcceptedJobsLost()
     {
         await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { NeverFinishes = true, RetryAfterSeconds = 60 });
+        using var http = new HttpClient();
+        var time = new FakeTimeProvider();
+        var runner = new LoadRunner(http, new LoadOptions(api.BaseUrl, 3, 3, "primes", PrimesInput, WaitSeconds: 0, Timeout: TimeSpan.FromSeconds(2)), time);
 
-        var report = await RunAsync(api, jobs: 3, concurrency: 3, waitSeconds: 0, timeout: TimeSpan.FromSeconds(2));
+        var run = runner.RunAsync(CancellationToken.None);
+        await api.StatusRequestsReached(3).WaitAsync(TimeSpan.FromSeconds(60));
+        time.Advance(TimeSpan.FromSeconds(2));
+        var report = await run;
 
-        Assert.True(report.Accepted > 0, "the server accepts jobs well within the run timeout");
-        Assert.Equal((report.Accepted, 0, 3), (report.Lost, report.Completed, report.Submitted + report.NotSubmitted));
+        Assert.Equal((3, 3, 3, 0), (report.Submitted, report.Accepted, report.Lost, report.Completed));
         Assert.Equal(LoadReport.ExitLost, report.ExitCode);
     }
 
@@ -194,11 +200,11 @@ public sealed class LoadRunnerTests
 
     private static async Task<LoadReport> RunAsync(
         FakeJobApi api, int jobs, int concurrency, string? functionKey = null, int waitSeconds = 1, bool retryBusy = false,
-        JsonElement? input = null, TimeSpan? timeout = null, TimeSpan? requestTimeout = null)
+        JsonElement? input = null, TimeSpan? requestTimeout = null)
     {
         using var http = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         var options = new LoadOptions(api.BaseUrl, jobs, concurrency, "primes", input ?? PrimesInput, functionKey, waitSeconds,
-            timeout ?? TimeSpan.FromSeconds(30), requestTimeout, retryBusy);
+            TimeSpan.FromSeconds(30), requestTimeout, retryBusy);
         return await new LoadRunner(http, options).RunAsync(CancellationToken.None);
     }
 
