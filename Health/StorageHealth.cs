@@ -3,6 +3,7 @@ using Azure;
 using Azure.Identity;
 using Functions.Jobs;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Functions.Health;
 
@@ -11,10 +12,10 @@ namespace Functions.Health;
 /// the jobs table, both through the app's own clients. Each check has a short deadline, so a probe gets an answer in
 /// seconds even while the SDK would go on retrying an unreachable account.
 /// </summary>
-public sealed class StorageHealth(JobQueue queue, IJobStore store, StorageInitializer storage, ILogger<StorageHealth> logger)
+public sealed class StorageHealth(
+    JobQueue queue, IJobStore store, StorageInitializer storage, IOptions<HealthOptions> options, ILogger<StorageHealth> logger)
 {
-    /// <summary>Under the 5 s a load balancer or an uptime probe usually waits.</summary>
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
+    private readonly TimeSpan _deadline = TimeSpan.FromSeconds(options.Value.DeadlineSeconds);
 
     // A well-formed id that JobIds.New() will not produce in practice (one chance in 2^128): reading it is a real
     // partition query on the jobs table that finds nothing.
@@ -24,7 +25,7 @@ public sealed class StorageHealth(JobQueue queue, IJobStore store, StorageInitia
     {
         var clock = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Deadline);
+        deadline.CancelAfter(_deadline);
 
         var depths = CheckAsync("queue", async token =>
         {
@@ -60,12 +61,12 @@ public sealed class StorageHealth(JobQueue queue, IJobStore store, StorageInitia
         }
     }
 
-    private static string Describe(Exception e) => e switch
+    private string Describe(Exception e) => e switch
     {
         RequestFailedException { Status: > 0 } failed => $"Storage answered {failed.Status} {failed.ErrorCode}.",
         RequestFailedException or AggregateException => "Storage could not be reached.",
         AuthenticationFailedException => "The app's identity could not get a token for storage.",
-        OperationCanceledException or TimeoutException => $"No answer within {Deadline.TotalSeconds:0} s.",
+        OperationCanceledException or TimeoutException => $"No answer within {_deadline.TotalSeconds:0} s.",
         _ => $"The check failed: {e.GetType().Name}.",
     };
 }

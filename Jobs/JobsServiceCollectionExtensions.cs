@@ -16,6 +16,7 @@ public static class JobsServiceCollectionExtensions
     {
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section));
         services.AddOptions<ComputeOptions>().Bind(configuration.GetSection(ComputeOptions.Section));
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));
         services.AddStorageClients(configuration);
         services.AddSingleton(TimeProvider.System);
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Functions.Health;
 using Functions.Jobs;
 using Functions.Telemetry;
 using Functions.Tests.Fixtures;
@@ -28,7 +29,7 @@ public sealed class AppSettingsTests(CompiledInfraFixture infra) : IClassFixture
         TelemetryServiceCollectionExtensions.ClientIdSetting,
     ];
 
-    private static readonly Type[] OptionsTypes = [typeof(JobOptions), typeof(ComputeOptions)];
+    private static readonly Type[] OptionsTypes = [typeof(JobOptions), typeof(ComputeOptions), typeof(HealthOptions)];
 
     /// <summary>Every setting the app or the host reads, in app-setting form (<c>Section__Property</c>).</summary>
     public static IReadOnlySet<string> KnownSettings { get; } = OptionsTypes.SelectMany(OptionSettings)
