@@ -134,6 +134,13 @@ public sealed class FunctionApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Checks <paramref name="condition"/> until it holds, without running the listeners; fails after <paramref name="deadline"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        while (!await condition()) await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
+    }
+
     /// <summary>Runs the queue listeners in the background until the returned handle is disposed.</summary>
     public IAsyncDisposable StartListening()
     {
