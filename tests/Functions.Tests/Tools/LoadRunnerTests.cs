@@ -162,10 +162,10 @@ public sealed class LoadRunnerTests
     [Fact]
     public async Task RunAsync_NothingListening_CountsConnectionErrors()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // Bound but not listening: connections are refused, and no one else can take the port meanwhile.
+        using var bound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        bound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var closedPort = ((IPEndPoint)bound.LocalEndPoint!).Port;
         using var http = new HttpClient();
         var runner = new LoadRunner(http, new LoadOptions(new Uri($"http://127.0.0.1:{closedPort}"), 4, 2, "primes", PrimesInput));
 
