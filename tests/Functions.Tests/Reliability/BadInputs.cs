@@ -144,7 +144,8 @@ public static class BadInputs
     /// </summary>
     private static readonly Gen<(KeyValuePair<string, string>[] Headers, Expected Expected)> IdempotencyKey = Gen.Frequency(
         (12, Gen.Const<(KeyValuePair<string, string>[], Expected)>(([], Expected.Success))),
-        (2, Gen.Char['!', '~'].Array[1, 255].Select(chars => (Key(new string(chars)), Expected.Success))),
+        // At least 8 characters, so two fresh keys in a run never meet (which would rightly answer 422).
+        (2, Gen.Char['!', '~'].Array[8, 255].Select(chars => (Key(new string(chars)), Expected.Success))),
         (2, Gen.OneOf("", " ", "key with spaces", "tab	key", "ключ", "key", new string('k', 256)).Select(key => (Key(key), Expected.Problem))),
         (1, Gen.Const<(KeyValuePair<string, string>[], Expected)>(([.. Key("a"), .. Key("b")], Expected.Problem))),
         (2, Gen.OneOf("fuzz-shared-1", "fuzz-shared-2", "fuzz-shared-3").Select(key => (Key(key), Expected.Either))));
