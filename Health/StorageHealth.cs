@@ -29,14 +29,13 @@ public sealed class StorageHealth(
 
         var depths = CheckAsync("queue", async token =>
         {
-            // Creating the queues is shared with every other caller, so it must not carry this check's short deadline.
-            await storage.EnsureQueuesAsync(CancellationToken.None).WaitAsync(token);
+            await storage.EnsureQueuesAsync(token);
             var (jobs, poison) = await queue.GetDepthsAsync(token);
             return new QueueDepths(jobs, poison);
         }, deadline.Token);
         var table = CheckAsync("table", async token =>
         {
-            await storage.EnsureTableAndContainerAsync(CancellationToken.None).WaitAsync(token);
+            await storage.EnsureTableAndContainerAsync(token);
             return await store.GetAsync(ProbeJobId, token);
         }, deadline.Token);
         await Task.WhenAll(depths, table);

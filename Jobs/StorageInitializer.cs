@@ -14,17 +14,26 @@ public sealed class StorageInitializer(QueueServiceClient queues, TableServiceCl
     private Task? _tables;
 
     public Task EnsureQueuesAsync(CancellationToken cancellationToken) => Once(ref _queues, () => Task.WhenAll(
-        queues.GetQueueClient(StorageNames.JobsQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-        queues.GetQueueClient(StorageNames.PoisonQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
+        queues.GetQueueClient(StorageNames.JobsQueue).CreateIfNotExistsAsync(),
+        queues.GetQueueClient(StorageNames.PoisonQueue).CreateIfNotExistsAsync()), cancellationToken);
 
     public Task EnsureTableAndContainerAsync(CancellationToken cancellationToken) => Once(ref _tables, () => Task.WhenAll(
-        tables.GetTableClient(StorageNames.JobsTable).CreateIfNotExistsAsync(cancellationToken),
-        blobs.GetBlobContainerClient(StorageNames.ResultsContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
+        tables.GetTableClient(StorageNames.JobsTable).CreateIfNotExistsAsync(),
+        blobs.GetBlobContainerClient(StorageNames.ResultsContainer).CreateIfNotExistsAsync()), cancellationToken);
 
-    private static Task Once(ref Task? created, Func<Task> create)
+    /// <summary>
+    /// The creation is shared by every caller, so it runs without any caller's token: one request going away must not
+    /// cancel it for the others. Each caller stops waiting when its own token is canceled.
+    /// </summary>
+    private static Task Once(ref Task? created, Func<Task> create, CancellationToken cancellationToken)
     {
-        var current = created;
-        if (current is null || current.IsFaulted || current.IsCanceled) created = current = create();
-        return current;
+        var current = Volatile.Read(ref created);
+        if (current is null || current.IsFaulted || current.IsCanceled)
+        {
+            var fresh = create();
+            current = Interlocked.CompareExchange(ref created, fresh, current) == current ? fresh : Volatile.Read(ref created)!;
+        }
+
+        return current.WaitAsync(cancellationToken);
     }
 }

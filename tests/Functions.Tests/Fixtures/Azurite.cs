@@ -7,7 +7,8 @@ namespace Functions.Tests.Fixtures;
 /// <summary>A real Azurite process on free loopback ports: in memory, or on disk when a folder is given.</summary>
 public sealed partial class Azurite : IAsyncDisposable
 {
-    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    /// <summary>Azurite's well-known development account key (public, documented).</summary>
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly Process _process;
     private readonly Task _servicesClosed;
 
