@@ -41,6 +41,24 @@ public sealed class ComputeExecutor : IDisposable
         return loop.Task;
     }
 
+    /// <summary>Runs <paramref name="work"/> once on one of the executor's threads, such as a merge or an encode.</summary>
+    public Task<T> RunAsync<T>(Func<T> work)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Add(() =>
+        {
+            try
+            {
+                completion.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                completion.SetException(e);
+            }
+        });
+        return completion.Task;
+    }
+
     public void Dispose()
     {
         _work.CompleteAdding();

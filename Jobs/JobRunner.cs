@@ -162,7 +162,7 @@ public sealed class JobRunner(
         }
 
         var computed = partials.TakeWhile(p => p is not null).Cast<BinaryData>().ToList();
-        var partial = plan.Reduce(computed);
+        var partial = await executor.RunAsync(() => plan.Reduce(computed));
         await store.SaveRangeAsync(job.Id, new RangeRecord(index, first, end, computed.Count, IsDone: true, plan.EndsSearch(partial)), partial, cancellationToken);
         JobLog.RangeComputed(logger, job.Id, index, computed.Count, clock.ElapsedMilliseconds);
         metrics.RangeComputed(job.Kind, clock.Elapsed);
@@ -219,7 +219,7 @@ public sealed class JobRunner(
             var needed = await NeededPartialsAsync(snapshot, cancellationToken);
             if (needed is null) return;
 
-            var output = plan.Complete(plan.Reduce(needed));
+            var output = await executor.RunAsync(() => plan.Complete(plan.Reduce(needed)));
             var job = await WithResultAsync(snapshot.Job, output, cancellationToken);
             if (await store.TryReplaceAsync(job, snapshot.Version, cancellationToken) is not null)
             {
@@ -283,9 +283,9 @@ public sealed class JobRunner(
             failedNow = !job.Status.IsFinished();
             return failedNow ? job with { Status = JobStatus.Failed, CompletedAt = time.GetUtcNow(), Error = error } : null;
         }, cancellationToken);
-        if (!failedNow) return;
+        if (!failedNow || failed is null) return;
         JobLog.Failed(logger, jobId, error.Code, error.Message);
-        metrics.Finished(failed!.Job.Kind, JobStatus.Failed);
+        metrics.Finished(failed.Job.Kind, JobStatus.Failed);
         signals.Finished(jobId);
     }
 

@@ -106,10 +106,11 @@ public sealed class JobService(
             canceledNow = !job.Status.IsFinished();
             return canceledNow ? job with { Status = JobStatus.Canceled, CompletedAt = time.GetUtcNow() } : null;
         }, cancellationToken);
-        if (canceledNow)
+        // A job removed between the read and the write is gone, not canceled.
+        if (canceledNow && snapshot is not null)
         {
             JobLog.Canceled(logger, id);
-            metrics.Finished(snapshot!.Job.Kind, JobStatus.Canceled);
+            metrics.Finished(snapshot.Job.Kind, JobStatus.Canceled);
             signals.Finished(id);
         }
 

@@ -39,6 +39,27 @@ public sealed class ComputeExecutorTests
     }
 
     [Fact]
+    public async Task RunAsync_RunsTheWorkOnAComputeThread()
+    {
+        using var executor = new ComputeExecutor(2);
+
+        var thread = await executor.RunAsync(() => Thread.CurrentThread.Name);
+
+        Assert.StartsWith("compute-", thread);
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkThrows_TaskFaultsWithThatException()
+    {
+        using var executor = new ComputeExecutor(1);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => executor.RunAsync<int>(() => throw new InvalidOperationException("boom")));
+
+        Assert.Equal("boom", error.Message);
+        Assert.Equal(3, await executor.RunAsync(() => 3));
+    }
+
+    [Fact]
     public async Task ForEachAsync_BodyThrows_TaskFaultsWithThatException()
     {
         using var executor = new ComputeExecutor(2);
