@@ -6,6 +6,9 @@ namespace Functions.Jobs;
 /// <summary>The body of <c>POST /api/jobs</c>: <c>{"kind":"primes","input":{"limit":10000000000}}</c>.</summary>
 public sealed record JobRequest(string Kind, JsonElement Input)
 {
+    /// <summary>The input is stored in one table property, which holds at most 64 KiB (32 K UTF-16 characters).</summary>
+    public const int MaxInputLength = 30_000;
+
     /// <summary>Parses a request body; throws <see cref="InvalidInputException"/> naming the field at fault.</summary>
     public static JobRequest Parse(ReadOnlyMemory<byte> body)
     {
@@ -38,6 +41,8 @@ public sealed record JobRequest(string Kind, JsonElement Input)
             throw new InvalidInputException("input", "'input' is required.");
         if (input.ValueKind != JsonValueKind.Object)
             throw new InvalidInputException("input", "'input' must be a JSON object.");
+        if (input.GetRawText().Length > MaxInputLength)
+            throw new InvalidInputException("input", $"'input' must be at most {MaxInputLength} characters of JSON.");
         return new JobRequest(kind.GetString()!, input);
     }
 

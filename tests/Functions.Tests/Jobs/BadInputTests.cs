@@ -55,6 +55,16 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Submit_InputTooLongToStore_Answers400NamingInput()
+    {
+        // Under the body cap, over what one table property holds (64 KiB, 32 K UTF-16 characters).
+        var body = """{"kind":"primes","input":{"limit":10,"pad":""" + "\"" + new string('x', 40_000) + "\"}}";
+
+        AssertProblem(await _app.PostJobAsync(body), 400, "input");
+        Assert.Null((await _app.RawJobsQueue.PeekMessageAsync()).Value);
+    }
+
+    [Fact]
     public async Task Submit_NotJson_Answers415()
     {
         AssertProblem(await _app.PostJobAsync("limit=10", contentType: "application/x-www-form-urlencoded"), 415, "Content-Type");

@@ -97,6 +97,7 @@ public static class BadInputs
             .Select(extra => ("unknown top-level field", $"{{\"kind\":\"primes\",\"input\":{{\"limit\":10}},{extra.Item1}:{extra.Item2}}}", Expected.Problem))),
         (2, Gen.Select(ValidLimit, Gen.Int[0, 1000]).Select(t => ("truncated valid job", Truncate(Job("\"primes\"", $"{{\"limit\":{t.Item1}}}"), t.Item2), Expected.Problem))),
         (2, Gen.Int[65, 2000].Select(depth => ("nested too deep", Job("\"primes\"", $"{{\"limit\":1,\"x\":{new string('[', depth)}{new string(']', depth)}}}"), Expected.Problem))),
+        (1, Gen.Int[30_001, 60_000].Select(size => ("input too long to store", Job("\"primes\"", $"{{\"limit\":1,\"pad\":\"{new string('x', size)}\"}}"), Expected.Problem))),
         (1, Gen.Int[65_537, 200_000].Select(size => ("over 64 KiB", Job("\"primes\"", $"{{\"limit\":1,\"pad\":\"{new string('x', size)}\"}}"), Expected.Problem))),
         (1, Gen.Const(("duplicate kind", "{\"kind\":\"primes\",\"kind\":\"primes\",\"input\":{\"limit\":1}}", Expected.Either))));
 
