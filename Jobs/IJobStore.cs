@@ -11,8 +11,11 @@ public interface IJobStore
     /// <summary>Replaces the job if it still has <paramref name="version"/> and returns its new version; null when another writer got there first.</summary>
     Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken);
 
-    /// <summary>Removes the job row alone, for a job that was never queued.</summary>
-    Task DeleteAsync(string id, CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes a job that could not be queued, with its listing entry, if it is still at <paramref name="version"/>;
+    /// false when it has changed since (a worker took it, so its message did arrive).
+    /// </summary>
+    Task<bool> TryDeleteUnstartedAsync(JobRecord job, string version, CancellationToken cancellationToken);
 
     /// <summary>Removes everything of a job: its rows, its listing entry and its blobs.</summary>
     Task PurgeAsync(string id, CancellationToken cancellationToken);

@@ -40,7 +40,7 @@ public sealed class JobService(
             var first = await store.ClaimIdempotencyKeyAsync(claim, cancellationToken);
             if (first.Fingerprint != claim.Fingerprint) throw new IdempotencyKeyReusedException();
             id = first.JobId;
-            if (await store.GetAsync(id, cancellationToken) is { } earlier) return await RequeueIfNotStartedAsync(earlier, cancellationToken);
+            if (await store.GetAsync(id, cancellationToken) is { } earlier) return await RequeueIfStillQueuedAsync(earlier, RequeueAfter);
         }
 
         await RefuseWhenQueueTooDeepAsync(cancellationToken);
@@ -48,7 +48,14 @@ public sealed class JobService(
 
         // Once the row is written the job is seen through to an answer, even if the caller goes away meanwhile.
         if (await store.TryCreateAsync(job, CancellationToken.None) is not { } version)
-            return await store.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Job {id} vanished after it was stored.");
+        {
+            // The row exists: a concurrent submit with the same key stored it, or the SDK retried our own write after
+            // its answer was lost. Either way its message may not be queued yet; a second one is a no-op.
+            var existing = await store.GetAsync(id, CancellationToken.None)
+                ?? throw new QueueUnavailableException("The job was being stored by another request that did not finish. Try again.");
+            return await RequeueIfStillQueuedAsync(existing, TimeSpan.Zero);
+        }
+
         try
         {
             await queue.SendAsync(new JobMessage(job.Id), CancellationToken.None);
@@ -56,8 +63,11 @@ public sealed class JobService(
         catch (Exception e)
         {
             JobLog.EnqueueFailed(logger, e, job.Id);
-            await RemoveUnqueuedAsync(job.Id);
-            throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", e);
+            if (await TryRemoveUnqueuedAsync(job, version))
+                throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", e);
+
+            // The row moved on: the message reached the queue after all (only its answer was lost) and a worker took it.
+            return await store.GetAsync(id, CancellationToken.None) ?? throw new QueueUnavailableException("The job could not be queued. Try again later.", e);
         }
 
         JobLog.Submitted(logger, job.Id, job.Kind);
@@ -118,35 +128,37 @@ public sealed class JobService(
     }
 
     /// <summary>
-    /// A retried submit finds its job still queued after <see cref="RequeueAfter"/>: the first attempt may have died
-    /// between storing the row and queueing its message, so the message is sent again. A second message for a job is
-    /// a no-op to the runner; a quick retry, whose first message is surely on its way, sends none.
+    /// Sends the message of a job found still queued <paramref name="olderThan"/> after it was stored, in case the
+    /// submit that stored it died before queueing it. A second message for a job is a no-op to the runner; a retry soon
+    /// after the first submit, whose message is surely on its way, sends none.
     /// </summary>
-    private async Task<JobSnapshot> RequeueIfNotStartedAsync(JobSnapshot earlier, CancellationToken cancellationToken)
+    private async Task<JobSnapshot> RequeueIfStillQueuedAsync(JobSnapshot found, TimeSpan olderThan)
     {
-        if (earlier.Job.Status != JobStatus.Queued || time.GetUtcNow() - earlier.Job.CreatedAt < RequeueAfter) return earlier;
+        if (found.Job.Status != JobStatus.Queued || time.GetUtcNow() - found.Job.CreatedAt < olderThan) return found;
         try
         {
-            await queue.SendAsync(new JobMessage(earlier.Job.Id), cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            JobLog.EnqueueFailed(logger, e, earlier.Job.Id);
-            throw new QueueUnavailableException("The job could not be queued again. Try again later with the same Idempotency-Key.", e);
-        }
-
-        return earlier;
-    }
-
-    private async Task RemoveUnqueuedAsync(string id)
-    {
-        try
-        {
-            await store.DeleteAsync(id, CancellationToken.None);
+            await queue.SendAsync(new JobMessage(found.Job.Id), CancellationToken.None);
         }
         catch (Exception e)
         {
-            JobLog.OrphanNotRemoved(logger, e, id);
+            JobLog.EnqueueFailed(logger, e, found.Job.Id);
+            throw new QueueUnavailableException("The job could not be queued. Try again later with the same Idempotency-Key.", e);
+        }
+
+        return found;
+    }
+
+    /// <summary>Removes a job whose message could not be sent; false when it has started meanwhile, so its message did arrive.</summary>
+    private async Task<bool> TryRemoveUnqueuedAsync(JobRecord job, string version)
+    {
+        try
+        {
+            return await store.TryDeleteUnstartedAsync(job, version, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            JobLog.OrphanNotRemoved(logger, e, job.Id);
+            return true;
         }
     }
 

@@ -70,9 +70,19 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         }
     }
 
-    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
+    public async Task<bool> TryDeleteUnstartedAsync(JobRecord job, string version, CancellationToken cancellationToken)
     {
-        await _table.DeleteEntityAsync(id, JobRow, ETag.All, cancellationToken);
+        try
+        {
+            await _table.DeleteEntityAsync(job.Id, JobRow, new ETag(version), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+
+        await _table.DeleteEntityAsync(IndexPartition, IndexRow(job), ETag.All, cancellationToken);
+        return true;
     }
 
     public async Task PurgeAsync(string id, CancellationToken cancellationToken)

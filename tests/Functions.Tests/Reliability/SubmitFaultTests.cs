@@ -1,0 +1,172 @@
+using System.Reflection;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Functions.Tests.Reliability;
+
+/// <summary>A submit that fails halfway, between or inside its two writes: the job row and the queue message.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class SubmitFaultTests(AzuriteFixture azurite)
+{
+    private const string Body = """{"kind":"primes","input":{"limit":1000}}""";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task RetriedSubmit_FirstAttemptDiedBetweenStoringAndQueueing_RunsTheJob()
+    {
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = "crash-" + Guid.NewGuid() };
+        await using (var crashed = new FunctionApp(azurite.ConnectionString, addTestServices: services => StoreFault.Register(services, DieAfter)))
+            await Assert.ThrowsAsync<ProcessDiedException>(() => crashed.PostJobAsync(Body, headers: key));
+
+        await using var app = new FunctionApp(azurite.ConnectionString,
+            addTestServices: services => services.AddSingleton<TimeProvider>(new ShiftedClock(TimeSpan.FromMinutes(1))));
+        var retried = await app.PostJobAsync(Body, headers: key);
+
+        Assert.Equal(202, retried.Status);
+        await AssertCompletesAsync(app, retried.Json.GetProperty("id").GetString()!);
+    }
+
+    [Fact]
+    public async Task Submit_AnswerOfTheRowWriteLost_StillQueuesTheJob()
+    {
+        // The row is written but its answer is lost; the SDK's retry then finds the row there, and the store says so.
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => StoreFault.Register(services, LoseAnswer));
+
+        var answer = await app.PostJobAsync(Body);
+
+        Assert.Equal(202, answer.Status);
+        await AssertCompletesAsync(app, answer.Json.GetProperty("id").GetString()!);
+    }
+
+    [Fact]
+    public async Task Submit_AnswerOfTheSendLostAfterAWorkerTookTheJob_AnswersTheJob()
+    {
+        var send = new LoseFirstSendAnswer();
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton(send.Client(azurite.ConnectionString)));
+        await app.ClearQueuesAsync();
+        send.BeforeTheError = () => app.PumpOnceAsync();
+
+        var answer = await app.PostJobAsync(Body);
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("succeeded", answer.Json.GetProperty("status").GetString());
+        Assert.Equal(168, answer.Json.GetProperty("result").GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Submit_AnswerOfTheSendLostAndNoWorkerTookIt_Answers503AndKeepsNothing()
+    {
+        var send = new LoseFirstSendAnswer();
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton(send.Client(azurite.ConnectionString)));
+        await app.ClearQueuesAsync();
+        var rowsBefore = await CountRowsAsync(app);
+
+        var answer = await app.PostJobAsync(Body);
+
+        Assert.Equal(503, answer.Status);
+        Assert.Equal("application/problem+json", answer.ContentType);
+        Assert.Equal(rowsBefore, await CountRowsAsync(app));
+        // The message did arrive; for a job that is gone it is a no-op.
+        Assert.Equal(1, await app.PumpOnceAsync());
+        Assert.Equal(rowsBefore, await CountRowsAsync(app));
+    }
+
+    private static async Task AssertCompletesAsync(FunctionApp app, string id)
+    {
+        await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+        var answer = await app.GetAsync($"/api/jobs/{id}");
+        Assert.Equal(168, answer.Json.GetProperty("result").GetProperty("count").GetInt64());
+    }
+
+    /// <summary>Job rows and listing entries.</summary>
+    private static async Task<(int Jobs, int Listed)> CountRowsAsync(FunctionApp app)
+    {
+        var table = app.Services.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.JobsTable);
+        var (jobs, listed) = (0, 0);
+        await foreach (var row in table.QueryAsync<TableEntity>("RowKey eq 'job' or PartitionKey eq 'index'", select: ["PartitionKey", "RowKey"]))
+        {
+            if (row.PartitionKey == "index") listed++;
+            else jobs++;
+        }
+
+        return (jobs, listed);
+    }
+
+    private static async Task<string?> DieAfter(Task<string?> create)
+    {
+        await create;
+        throw new ProcessDiedException();
+    }
+
+    private static async Task<string?> LoseAnswer(Task<string?> create)
+    {
+        await create;
+        return null;
+    }
+
+    private sealed class ProcessDiedException() : Exception("The process died right after the job row was stored.");
+
+    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
+    }
+
+    /// <summary>The app's store, with a fault placed right after a new job row is written.</summary>
+    public class StoreFault : DispatchProxy
+    {
+        private IJobStore _inner = null!;
+        private Func<Task<string?>, Task<string?>> _afterCreate = null!;
+
+        public static void Register(IServiceCollection services, Func<Task<string?>, Task<string?>> afterCreate)
+        {
+            services.AddSingleton<TableJobStore>();
+            services.AddSingleton(provider =>
+            {
+                var store = Create<IJobStore, StoreFault>();
+                ((StoreFault)store)._inner = provider.GetRequiredService<TableJobStore>();
+                ((StoreFault)store)._afterCreate = afterCreate;
+                return store;
+            });
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            var result = targetMethod!.Invoke(_inner, args);
+            return targetMethod.Name == nameof(IJobStore.TryCreateAsync) ? _afterCreate((Task<string?>)result!) : result;
+        }
+    }
+
+    /// <summary>The first message sent reaches the queue, but its sender hears an error, as when the answer is lost.</summary>
+    private sealed class LoseFirstSendAnswer : HttpPipelinePolicy
+    {
+        private int _sends;
+
+        /// <summary>Runs after the message is on the queue and before the sender hears the error.</summary>
+        public Func<Task>? BeforeTheError { get; set; }
+
+        /// <summary>A queue client like the app's (base64, as host.json decodes) with this fault in its pipeline.</summary>
+        public QueueServiceClient Client(string connectionString)
+        {
+            var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            options.AddPolicy(this, HttpPipelinePosition.PerCall);
+            return new QueueServiceClient(connectionString, options);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method != RequestMethod.Post || Interlocked.Increment(ref _sends) != 1) return;
+            if (BeforeTheError is { } before) await before();
+            throw new RequestFailedException("The connection closed before the answer arrived.");
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The app's clients are used asynchronously.");
+    }
+}
