@@ -5,12 +5,13 @@ using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Functions;
 
 /// <summary>The HTTP face: accepts jobs and answers about them. Every handler only awaits I/O.</summary>
-public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds kinds, IOptions<JobOptions> options)
+public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds kinds, IOptions<JobOptions> options, ILogger<HelloFunction> logger)
 {
     private const int MaxNameLength = 100;
 
@@ -55,6 +56,10 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
         {
             return JsonAnswer.Problem(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", e.Message).WithHeader("Retry-After", RetryAfter);
         }
+        catch (Exception e) when (StorageFailure.Is(e))
+        {
+            return StorageUnavailable(e);
+        }
     }
 
     [Function(nameof(ListJobs))]
@@ -70,6 +75,10 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
         catch (InvalidInputException e)
         {
             return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid query", e.Message, e.Field);
+        }
+        catch (Exception e) when (StorageFailure.Is(e))
+        {
+            return StorageUnavailable(e);
         }
     }
 
@@ -87,31 +96,52 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
             return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid query", e.Message, e.Field);
         }
 
-        var job = await jobs.WaitAsync(id, wait, cancellationToken);
-        return job is null ? JsonAnswer.NotFound(id) : Status(job);
+        try
+        {
+            var job = await jobs.WaitAsync(id, wait, cancellationToken);
+            return job is null ? JsonAnswer.NotFound(id) : Status(job);
+        }
+        catch (Exception e) when (StorageFailure.Is(e))
+        {
+            return StorageUnavailable(e);
+        }
     }
 
     [Function(nameof(GetJobResult))]
     public async Task<IActionResult> GetJobResult(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/{id}/result")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (await jobs.GetAsync(id, cancellationToken) is not { } snapshot) return JsonAnswer.NotFound(id);
-        var job = snapshot.Job;
-        if (!job.Status.IsFinished()) return Status(snapshot);
-        if (job.Status != JobStatus.Succeeded)
-            return JsonAnswer.Problem(StatusCodes.Status409Conflict, "No result", $"The job is {JobStatusName(job.Status)} and has no result.", "id");
-        if (job.ResultBlob is null) return new JsonAnswer(StatusCodes.Status200OK, JobView.From(snapshot).Result);
-        var content = await store.ReadResultAsync(job.ResultBlob, cancellationToken);
-        return content is null ? JsonAnswer.NotFound(id) : new ContentAnswer(content, job.ResultContentType ?? "application/octet-stream");
+        try
+        {
+            if (await jobs.GetAsync(id, cancellationToken) is not { } snapshot) return JsonAnswer.NotFound(id);
+            var job = snapshot.Job;
+            if (!job.Status.IsFinished()) return Status(snapshot);
+            if (job.Status != JobStatus.Succeeded)
+                return JsonAnswer.Problem(StatusCodes.Status409Conflict, "No result", $"The job is {JobStatusName(job.Status)} and has no result.", "id");
+            if (job.ResultBlob is null) return new JsonAnswer(StatusCodes.Status200OK, JobView.From(snapshot).Result);
+            var content = await store.ReadResultAsync(job.ResultBlob, cancellationToken);
+            return content is null ? JsonAnswer.NotFound(id) : new ContentAnswer(content, job.ResultContentType ?? "application/octet-stream");
+        }
+        catch (Exception e) when (StorageFailure.Is(e))
+        {
+            return StorageUnavailable(e);
+        }
     }
 
     [Function(nameof(CancelJob))]
     public async Task<IActionResult> CancelJob(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (await jobs.CancelAsync(id, cancellationToken) is not { } job) return JsonAnswer.NotFound(id);
-        if (job.Job.Status == JobStatus.Canceled) return new JsonAnswer(StatusCodes.Status200OK, JobView.From(job));
-        return JsonAnswer.Problem(StatusCodes.Status409Conflict, "Job already finished", $"The job is {JobStatusName(job.Job.Status)}; only a queued or running job can be canceled.", "id");
+        try
+        {
+            if (await jobs.CancelAsync(id, cancellationToken) is not { } job) return JsonAnswer.NotFound(id);
+            if (job.Job.Status == JobStatus.Canceled) return new JsonAnswer(StatusCodes.Status200OK, JobView.From(job));
+            return JsonAnswer.Problem(StatusCodes.Status409Conflict, "Job already finished", $"The job is {JobStatusName(job.Job.Status)}; only a queued or running job can be canceled.", "id");
+        }
+        catch (Exception e) when (StorageFailure.Is(e))
+        {
+            return StorageUnavailable(e);
+        }
     }
 
     private JsonAnswer Status(JobSnapshot job)
@@ -120,6 +150,13 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
         return view.Status.IsFinished()
             ? new JsonAnswer(StatusCodes.Status200OK, view)
             : new JsonAnswer(StatusCodes.Status202Accepted, view).WithHeader("Retry-After", RetryAfter);
+    }
+
+    private JsonAnswer StorageUnavailable(Exception e)
+    {
+        HttpLog.StorageUnavailable(logger, e);
+        return JsonAnswer.Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "The job store could not be reached. Try again later.")
+            .WithHeader("Retry-After", RetryAfter);
     }
 
     private string RetryAfter => options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);

@@ -72,6 +72,31 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(jobsBefore, await CountJobRowsAsync(app));
     }
 
+    [Fact]
+    public async Task JobEndpoints_TableStorageUnreachable_Answer503ProblemNot500()
+    {
+        var deadTables = System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, @"(Table|Blob)Endpoint=[^;]+", "$1Endpoint=http://127.0.0.1:9/devstoreaccount1");
+        await using var app = new FunctionApp(deadTables);
+        await app.ClearQueuesAsync();
+        var id = JobIds.New();
+
+        var answers = await Task.WhenAll(
+            app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}"""),
+            app.GetAsync($"/api/jobs/{id}"),
+            app.GetAsync("/api/jobs"),
+            app.GetAsync($"/api/jobs/{id}/result"),
+            app.DeleteAsync($"/api/jobs/{id}"));
+
+        Assert.All(answers, answer =>
+        {
+            Assert.Equal(503, answer.Status);
+            Assert.Equal("application/problem+json", answer.ContentType);
+            Assert.Equal("Storage unavailable", answer.Json.GetProperty("title").GetString());
+            Assert.NotNull(answer.Header("Retry-After"));
+        });
+        Assert.Null((await app.RawJobsQueue.PeekMessageAsync()).Value);
+    }
+
     private static async Task<int> CountJobRowsAsync(FunctionApp app)
     {
         var tables = app.Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>();
