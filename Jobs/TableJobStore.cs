@@ -38,6 +38,10 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
+            // Another submit with the same idempotency key stored the job first: its listing entry is the one to keep.
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(job.Id, JobRow, ["CreatedAt"], cancellationToken);
+            if (existing.HasValue && existing.Value!.GetDateTimeOffset("CreatedAt") != job.CreatedAt)
+                await _table.DeleteEntityAsync(IndexPartition, IndexRow(job), ETag.All, cancellationToken);
             return null;
         }
     }

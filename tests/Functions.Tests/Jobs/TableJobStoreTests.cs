@@ -27,6 +27,20 @@ public sealed class TableJobStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task TryCreate_SameIdStoredFirstByAnotherSubmit_ListsTheJobOnce()
+    {
+        await using var app = new FunctionApp(azurite.ConnectionString);
+        var job = new JobRecord(JobIds.New(), "primes", "{}", JobStatus.Queued, DateTimeOffset.UtcNow);
+
+        Assert.NotNull(await app.Store.TryCreateAsync(job, CancellationToken.None));
+        Assert.Null(await app.Store.TryCreateAsync(job with { CreatedAt = job.CreatedAt.AddMilliseconds(5) }, CancellationToken.None));
+        Assert.Null(await app.Store.TryCreateAsync(job, CancellationToken.None));
+
+        var newest = await app.Store.ListAsync(null, 10, null, CancellationToken.None);
+        Assert.Single(newest.Jobs, listed => listed.Id == job.Id);
+    }
+
+    [Fact]
     public async Task SaveRange_Progress_IsReadBack()
     {
         await using var app = new FunctionApp(azurite.ConnectionString);
