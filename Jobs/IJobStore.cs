@@ -42,6 +42,9 @@ public interface IJobStore
     /// <summary>Forgets idempotency keys first used before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 
+    /// <summary>Ids of jobs still queued that were stored before <paramref name="cutoff"/>.</summary>
+    IAsyncEnumerable<string> FindQueuedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
     /// <summary>Ids of jobs that finished before <paramref name="cutoff"/>.</summary>
     IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }

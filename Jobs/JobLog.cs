@@ -47,6 +47,9 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Warning, "Job {JobId} range {Range}: progress not saved; the computation goes on")]
     public static partial void ProgressNotSaved(ILogger logger, Exception exception, string jobId, int range);
 
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} was queued with no message on the queue; it is queued again")]
+    public static partial void Requeued(ILogger logger, string jobId);
+
     [LoggerMessage(LogLevel.Information, "Job {JobId} purged")]
     public static partial void Purged(ILogger logger, string jobId);
 

@@ -27,6 +27,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<JobRetention>();
+        services.AddSingleton<JobRecovery>();
         services.AddMetrics();
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<StorageHealth>();

@@ -216,6 +216,15 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         return purged;
     }
 
+    public async IAsyncEnumerable<string> FindQueuedBeforeAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await storage.EnsureTableAndContainerAsync(cancellationToken);
+        var queued = JobStatus.Queued.ToString();
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {JobRow} and Status eq {queued} and CreatedAt lt {cutoff}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
+            yield return row.PartitionKey;
+    }
+
     public async IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await storage.EnsureTableAndContainerAsync(cancellationToken);

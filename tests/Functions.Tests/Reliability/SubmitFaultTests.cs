@@ -33,6 +33,35 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Recovery_SubmitDiedBetweenStoringAndQueueingWithNoRetry_QueuesTheJobOnceTheQueueIsEmpty()
+    {
+        await using (var crashed = new FunctionApp(azurite.ConnectionString, addTestServices: services => StoreFault.Register(services, DieAfter)))
+        {
+            await crashed.ClearQueuesAsync();
+            await Assert.ThrowsAsync<ProcessDiedException>(() => crashed.PostJobAsync(Body));
+        }
+
+        var later = new ShiftedClock(JobRecovery.SubmitWindow + TimeSpan.FromSeconds(1));
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton<TimeProvider>(later));
+        var recovery = app.Services.GetRequiredService<JobRecovery>();
+        await app.RawJobsQueue.SendMessageAsync("another job's message");
+        Assert.Equal(0, await recovery.RequeueStrandedAsync(CancellationToken.None));
+        await app.ClearQueuesAsync();
+
+        var requeued = await recovery.RequeueStrandedAsync(CancellationToken.None);
+
+        // Earlier tests leave queued jobs without messages too; this one's is among those queued again.
+        Assert.True(requeued >= 1, $"requeued {requeued}");
+        var stranded = (await app.GetAsync("/api/jobs?status=queued&top=1")).Json.GetProperty("jobs")[0].GetProperty("id").GetString()!;
+        var messages = new List<string>();
+        while ((await app.RawJobsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } batch)
+            messages.AddRange(batch.Select(m => FunctionApp.DecodeAsHost(m.MessageText)));
+        Assert.Equal(requeued, messages.Count);
+        Assert.Single(messages, text => text.Contains(stranded));
+        await app.ClearQueuesAsync();
+    }
+
+    [Fact]
     public async Task Submit_AnswerOfTheRowWriteLost_StillQueuesTheJob()
     {
         // The row is written but its answer is lost; the SDK's retry then finds the row there, and the store says so.
