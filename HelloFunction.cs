@@ -41,7 +41,7 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
                 return JsonAnswer.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A job request must be at most {options.Value.MaxBodyBytes} bytes.", "body");
 
             var job = await jobs.SubmitAsync(JobRequest.Parse(body), JobRequestReader.ReadIdempotencyKey(request), cancellationToken);
-            if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Job.Id, wait, cancellationToken) ?? job;
+            if (wait > TimeSpan.Zero) job = await WaitAfterAcceptingAsync(job, wait, cancellationToken);
             return Status(job).WithHeader("Location", JobView.StatusPath(job.Job.Id));
         }
         catch (InvalidInputException e)
@@ -150,6 +150,20 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
         return view.Status.IsFinished()
             ? new JsonAnswer(StatusCodes.Status200OK, view)
             : new JsonAnswer(StatusCodes.Status202Accepted, view).WithHeader("Retry-After", RetryAfter);
+    }
+
+    /// <summary>The job is accepted already: storage failing during the wait answers 202 with it, so it is not submitted twice.</summary>
+    private async Task<JobSnapshot> WaitAfterAcceptingAsync(JobSnapshot job, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await jobs.WaitAsync(job.Job.Id, wait, cancellationToken) ?? job;
+        }
+        catch (Exception e) when (StorageFailure.Is(e))
+        {
+            HttpLog.StorageUnavailable(logger, e);
+            return job;
+        }
     }
 
     private JsonAnswer StorageUnavailable(Exception e)

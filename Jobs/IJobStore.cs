@@ -3,7 +3,10 @@ namespace Functions.Jobs;
 /// <summary>Where jobs, their ranges and results live. The Azure SDK is used behind this interface only.</summary>
 public interface IJobStore
 {
-    /// <summary>Stores a new job and lists it, returning its version; null when a job with that id exists already.</summary>
+    /// <summary>
+    /// Stores a new job and lists it, returning its version; null when another job with that id exists already. A row
+    /// this very write stored (its answer lost, the SDK's retry refused) counts as stored by it.
+    /// </summary>
     Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken);
 
     Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken);

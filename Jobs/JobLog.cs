@@ -11,7 +11,7 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Error, "Job {JobId} could not be enqueued")]
     public static partial void EnqueueFailed(ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(LogLevel.Critical, "Job {JobId} could not be enqueued nor removed; it stays queued without a message")]
+    [LoggerMessage(LogLevel.Error, "Job {JobId} could not be enqueued nor removed; RequeueStrandedJobs queues it once the jobs queue is empty")]
     public static partial void OrphanNotRemoved(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(LogLevel.Information, "Job {JobId} canceled")]

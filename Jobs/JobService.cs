@@ -12,6 +12,7 @@ public sealed class JobService(
     JobQueue queue,
     ComputeKinds kinds,
     JobSignals signals,
+    JobRecovery recovery,
     TimeProvider time,
     JobMetrics metrics,
     IOptions<JobOptions> options,
@@ -19,7 +20,6 @@ public sealed class JobService(
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RequeueAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Validates, stores and enqueues a job. With an idempotency key, a repeated submit returns the job of the first.
@@ -40,7 +40,11 @@ public sealed class JobService(
             var first = await store.ClaimIdempotencyKeyAsync(claim, cancellationToken);
             if (first.Fingerprint != claim.Fingerprint) throw new IdempotencyKeyReusedException();
             id = first.JobId;
-            if (await store.GetAsync(id, cancellationToken) is { } earlier) return await RequeueIfStillQueuedAsync(earlier, RequeueAfter);
+            if (await store.GetAsync(id, cancellationToken) is { } earlier)
+            {
+                await RequeueIfStrandedAsync(earlier.Job);
+                return earlier;
+            }
         }
 
         await RefuseWhenQueueTooDeepAsync(cancellationToken);
@@ -49,11 +53,9 @@ public sealed class JobService(
         // Once the row is written the job is seen through to an answer, even if the caller goes away meanwhile.
         if (await store.TryCreateAsync(job, CancellationToken.None) is not { } version)
         {
-            // The row exists: a concurrent submit with the same key stored it, or the SDK retried our own write after
-            // its answer was lost. Either way its message may not be queued yet; a second one is a no-op.
-            var existing = await store.GetAsync(id, CancellationToken.None)
-                ?? throw new QueueUnavailableException("The job was being stored by another request that did not finish. Try again.");
-            return await RequeueIfStillQueuedAsync(existing, TimeSpan.Zero);
+            // Another submit with the same key stored the job first; it queues it.
+            return await store.GetAsync(id, CancellationToken.None)
+                ?? throw new QueueUnavailableException("Another request with this Idempotency-Key was storing the job and gave up. Try again.");
         }
 
         try
@@ -63,11 +65,7 @@ public sealed class JobService(
         catch (Exception e)
         {
             JobLog.EnqueueFailed(logger, e, job.Id);
-            if (await TryRemoveUnqueuedAsync(job, version))
-                throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", e);
-
-            // The row moved on: the message reached the queue after all (only its answer was lost) and a worker took it.
-            return await store.GetAsync(id, CancellationToken.None) ?? throw new QueueUnavailableException("The job could not be queued. Try again later.", e);
+            return await WithdrawAsync(job, version, e);
         }
 
         JobLog.Submitted(logger, job.Id, job.Kind);
@@ -127,39 +125,41 @@ public sealed class JobService(
         return snapshot;
     }
 
-    /// <summary>
-    /// Sends the message of a job found still queued <paramref name="olderThan"/> after it was stored, in case the
-    /// submit that stored it died before queueing it. A second message for a job is a no-op to the runner; a retry soon
-    /// after the first submit, whose message is surely on its way, sends none.
-    /// </summary>
-    private async Task<JobSnapshot> RequeueIfStillQueuedAsync(JobSnapshot found, TimeSpan olderThan)
+    /// <summary>A retried submit found its job: the first attempt may have died between storing it and queueing it.</summary>
+    private async Task RequeueIfStrandedAsync(JobRecord job)
     {
-        if (found.Job.Status != JobStatus.Queued || time.GetUtcNow() - found.Job.CreatedAt < olderThan) return found;
         try
         {
-            await queue.SendAsync(new JobMessage(found.Job.Id), CancellationToken.None);
+            await recovery.RequeueIfStrandedAsync(job, CancellationToken.None);
         }
         catch (Exception e)
         {
-            JobLog.EnqueueFailed(logger, e, found.Job.Id);
-            throw new QueueUnavailableException("The job could not be queued. Try again later with the same Idempotency-Key.", e);
+            // The job is stored; the stranded-job timer queues it later.
+            JobLog.EnqueueFailed(logger, e, job.Id);
         }
-
-        return found;
     }
 
-    /// <summary>Removes a job whose message could not be sent; false when it has started meanwhile, so its message did arrive.</summary>
-    private async Task<bool> TryRemoveUnqueuedAsync(JobRecord job, string version)
+    /// <summary>
+    /// The message could not be sent: withdraws the job and refuses the submit, unless a worker has taken the job
+    /// already (the message did arrive; only the answer to the send was lost), which is then answered as accepted.
+    /// </summary>
+    private async Task<JobSnapshot> WithdrawAsync(JobRecord job, string version, Exception sendFailure)
     {
+        bool withdrawn;
         try
         {
-            return await store.TryDeleteUnstartedAsync(job, version, CancellationToken.None);
+            withdrawn = await store.TryDeleteUnstartedAsync(job, version, CancellationToken.None);
         }
         catch (Exception e)
         {
             JobLog.OrphanNotRemoved(logger, e, job.Id);
-            return true;
+            throw new QueueUnavailableException(
+                "The job could not be queued, nor withdrawn: it may still run later. Retry with the same Idempotency-Key to get that job.", sendFailure);
         }
+
+        if (withdrawn) throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", sendFailure);
+        return await store.GetAsync(job.Id, CancellationToken.None)
+            ?? throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", sendFailure);
     }
 
     private async Task RefuseWhenQueueTooDeepAsync(CancellationToken cancellationToken)

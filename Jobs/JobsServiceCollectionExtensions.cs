@@ -16,7 +16,9 @@ public static class JobsServiceCollectionExtensions
     {
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section));
         services.AddOptions<ComputeOptions>().Bind(configuration.GetSection(ComputeOptions.Section));
-        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section))
+            .Validate(health => health.DeadlineSeconds > 0, $"{HealthOptions.Section}:{nameof(HealthOptions.DeadlineSeconds)} must be at least 1.")
+            .ValidateOnStart();
         services.AddStorageClients(configuration);
         services.AddSingleton(TimeProvider.System);
 

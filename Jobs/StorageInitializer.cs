@@ -10,6 +10,7 @@ namespace Functions.Jobs;
 /// </summary>
 public sealed class StorageInitializer(QueueServiceClient queues, TableServiceClient tables, BlobServiceClient blobs)
 {
+    private readonly Lock _gate = new();
     private Task? _queues;
     private Task? _tables;
 
@@ -25,13 +26,13 @@ public sealed class StorageInitializer(QueueServiceClient queues, TableServiceCl
     /// The creation is shared by every caller, so it runs without any caller's token: one request going away must not
     /// cancel it for the others. Each caller stops waiting when its own token is canceled.
     /// </summary>
-    private static Task Once(ref Task? created, Func<Task> create, CancellationToken cancellationToken)
+    private Task Once(ref Task? created, Func<Task> create, CancellationToken cancellationToken)
     {
-        var current = Volatile.Read(ref created);
-        if (current is null || current.IsFaulted || current.IsCanceled)
+        Task current;
+        lock (_gate)
         {
-            var fresh = create();
-            current = Interlocked.CompareExchange(ref created, fresh, current) == current ? fresh : Volatile.Read(ref created)!;
+            if (created is null || created.IsFaulted || created.IsCanceled) created = create();
+            current = created;
         }
 
         return current.WaitAsync(cancellationToken);

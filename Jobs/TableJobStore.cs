@@ -38,13 +38,20 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            // Another submit with the same idempotency key stored the job first: its listing entry is the one to keep.
+            // The SDK retried our own write after its answer was lost: the row is ours, carry on with it.
             var existing = await _table.GetEntityIfExistsAsync<TableEntity>(job.Id, JobRow, ["CreatedAt"], cancellationToken);
-            if (existing.HasValue && existing.Value!.GetDateTimeOffset("CreatedAt") != job.CreatedAt)
-                await _table.DeleteEntityAsync(IndexPartition, IndexRow(job), ETag.All, cancellationToken);
+            if (existing.HasValue && IsSameInstant(existing.Value!.GetDateTimeOffset("CreatedAt"), job.CreatedAt))
+                return existing.Value!.ETag.ToString();
+
+            // Another submit with the same idempotency key stored the job first: its listing entry is the one to keep.
+            await _table.DeleteEntityAsync(IndexPartition, IndexRow(job), ETag.All, cancellationToken);
             return null;
         }
     }
+
+    // A stored time may come back rounded; two submits of one key within the same millisecond count as one.
+    private static bool IsSameInstant(DateTimeOffset? stored, DateTimeOffset written) =>
+        stored is { } value && (value - written).Duration() < TimeSpan.FromMilliseconds(1);
 
     public async Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken)
     {

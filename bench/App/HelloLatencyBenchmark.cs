@@ -27,7 +27,8 @@ public static class HelloLatencyBenchmark
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var app = builder.Build();
-        var hello = new HelloFunction(null!, null!, null!, Microsoft.Extensions.Options.Options.Create(new Jobs.JobOptions()));
+        var hello = new HelloFunction(null!, null!, null!, Microsoft.Extensions.Options.Options.Create(new Jobs.JobOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<HelloFunction>.Instance);
         app.MapGet("/api/hello", async context =>
             await hello.Hello(context.Request).ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor())));
         await app.StartAsync();

@@ -27,14 +27,18 @@ public sealed class TableJobStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task TryCreate_SameIdStoredFirstByAnotherSubmit_ListsTheJobOnce()
+    public async Task TryCreate_RowThereAlready_TheSameWriteCountsAsStoredAnotherIsRefusedAndTheJobIsListedOnce()
     {
         await using var app = new FunctionApp(azurite.ConnectionString);
         var job = new JobRecord(JobIds.New(), "primes", "{}", JobStatus.Queued, DateTimeOffset.UtcNow);
 
-        Assert.NotNull(await app.Store.TryCreateAsync(job, CancellationToken.None));
-        Assert.Null(await app.Store.TryCreateAsync(job with { CreatedAt = job.CreatedAt.AddMilliseconds(5) }, CancellationToken.None));
-        Assert.Null(await app.Store.TryCreateAsync(job, CancellationToken.None));
+        var stored = await app.Store.TryCreateAsync(job, CancellationToken.None);
+        var another = await app.Store.TryCreateAsync(job with { CreatedAt = job.CreatedAt.AddMilliseconds(5) }, CancellationToken.None);
+        var again = await app.Store.TryCreateAsync(job, CancellationToken.None);
+
+        Assert.NotNull(stored);
+        Assert.Null(another);
+        Assert.Equal(stored, again);
 
         var newest = await app.Store.ListAsync(null, 10, null, CancellationToken.None);
         Assert.Single(newest.Jobs, listed => listed.Id == job.Id);

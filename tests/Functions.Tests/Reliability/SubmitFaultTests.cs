@@ -22,10 +22,13 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
     {
         var key = new Dictionary<string, string> { ["Idempotency-Key"] = "crash-" + Guid.NewGuid() };
         await using (var crashed = new FunctionApp(azurite.ConnectionString, addTestServices: services => StoreFault.Register(services, DieAfter)))
+        {
+            await crashed.ClearQueuesAsync();
             await Assert.ThrowsAsync<ProcessDiedException>(() => crashed.PostJobAsync(Body, headers: key));
+        }
 
-        await using var app = new FunctionApp(azurite.ConnectionString,
-            addTestServices: services => services.AddSingleton<TimeProvider>(new ShiftedClock(TimeSpan.FromMinutes(1))));
+        var later = new ShiftedClock(JobRecovery.SubmitWindow + TimeSpan.FromSeconds(1));
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton<TimeProvider>(later));
         var retried = await app.PostJobAsync(Body, headers: key);
 
         Assert.Equal(202, retried.Status);
@@ -62,13 +65,15 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Submit_AnswerOfTheRowWriteLost_StillQueuesTheJob()
+    public async Task Submit_AnswerOfTheRowWriteLost_TheSdkRetryFindsTheRowAndTheJobIsQueued()
     {
-        // The row is written but its answer is lost; the SDK's retry then finds the row there, and the store says so.
-        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => StoreFault.Register(services, LoseAnswer));
+        // The job row is written, but the connection drops before the answer: the SDK retries and is told it exists.
+        var write = new LoseFirstAnswer(RequestMethod.Post, "/" + StorageNames.JobsTable);
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton(write.TableClient(azurite.ConnectionString)));
 
         var answer = await app.PostJobAsync(Body);
 
+        Assert.True(write.Fired);
         Assert.Equal(202, answer.Status);
         await AssertCompletesAsync(app, answer.Json.GetProperty("id").GetString()!);
     }
@@ -76,8 +81,8 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
     [Fact]
     public async Task Submit_AnswerOfTheSendLostAfterAWorkerTookTheJob_AnswersTheJob()
     {
-        var send = new LoseFirstSendAnswer();
-        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton(send.Client(azurite.ConnectionString)));
+        var send = new LoseFirstAnswer(RequestMethod.Post, "/messages");
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton(send.QueueClient(azurite.ConnectionString)));
         await app.ClearQueuesAsync();
         send.BeforeTheError = () => app.PumpOnceAsync();
 
@@ -91,8 +96,8 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
     [Fact]
     public async Task Submit_AnswerOfTheSendLostAndNoWorkerTookIt_Answers503AndKeepsNothing()
     {
-        var send = new LoseFirstSendAnswer();
-        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton(send.Client(azurite.ConnectionString)));
+        var send = new LoseFirstAnswer(RequestMethod.Post, "/messages");
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton(send.QueueClient(azurite.ConnectionString)));
         await app.ClearQueuesAsync();
         var rowsBefore = await CountRowsAsync(app);
 
@@ -133,12 +138,6 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
         throw new ProcessDiedException();
     }
 
-    private static async Task<string?> LoseAnswer(Task<string?> create)
-    {
-        await create;
-        return null;
-    }
-
     private sealed class ProcessDiedException() : Exception("The process died right after the job row was stored.");
 
     private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
@@ -171,28 +170,43 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
         }
     }
 
-    /// <summary>The first message sent reaches the queue, but its sender hears an error, as when the answer is lost.</summary>
-    private sealed class LoseFirstSendAnswer : HttpPipelinePolicy
+    /// <summary>
+    /// The first request of a kind reaches storage and is done there, but its sender hears the connection drop, as
+    /// when the answer is lost. Where the client retries (a table write) the retry follows; a queue send is not retried.
+    /// </summary>
+    private sealed class LoseFirstAnswer(RequestMethod method, string pathEnd) : HttpPipelinePolicy
     {
-        private int _sends;
+        private int _seen;
 
-        /// <summary>Runs after the message is on the queue and before the sender hears the error.</summary>
+        /// <summary>Runs after storage has done the request and before the sender hears the error.</summary>
         public Func<Task>? BeforeTheError { get; set; }
 
-        /// <summary>A queue client like the app's (base64, as host.json decodes) with this fault in its pipeline.</summary>
-        public QueueServiceClient Client(string connectionString)
+        /// <summary>Whether an answer was lost.</summary>
+        public bool Fired => Volatile.Read(ref _seen) > 0;
+
+        /// <summary>A queue client like the app's (base64, as host.json decodes) that loses the answer outside its retries.</summary>
+        public QueueServiceClient QueueClient(string connectionString)
         {
             var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
             options.AddPolicy(this, HttpPipelinePosition.PerCall);
             return new QueueServiceClient(connectionString, options);
         }
 
+        /// <summary>A table client that loses the answer of one attempt, so its retry policy tries again.</summary>
+        public TableServiceClient TableClient(string connectionString)
+        {
+            var options = new TableClientOptions();
+            options.AddPolicy(this, HttpPipelinePosition.PerRetry);
+            return new TableServiceClient(connectionString, options);
+        }
+
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             await ProcessNextAsync(message, pipeline);
-            if (message.Request.Method != RequestMethod.Post || Interlocked.Increment(ref _sends) != 1) return;
+            if (message.Request.Method != method || !message.Request.Uri.Path.EndsWith(pathEnd, StringComparison.Ordinal)) return;
+            if (Interlocked.Increment(ref _seen) != 1) return;
             if (BeforeTheError is { } before) await before();
-            throw new RequestFailedException("The connection closed before the answer arrived.");
+            throw new IOException("The connection closed before the answer arrived.");
         }
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
