@@ -9,22 +9,36 @@ namespace Functions.Jobs;
 /// </summary>
 public sealed class JobSignals
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _finished = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Waiters> _finished = [];
     private readonly ConcurrentDictionary<CancellationTokenSource, string> _running = new();
 
-    /// <summary>A task that completes when this instance sees the job finish.</summary>
-    public Task WhenFinished(string jobId) =>
-        _finished.GetOrAdd(jobId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    /// <summary>A task that completes when this instance sees the job finish; pair it with <see cref="StopWaiting"/>.</summary>
+    public Task WhenFinished(string jobId)
+    {
+        lock (_gate)
+        {
+            if (!_finished.TryGetValue(jobId, out var waiters)) _finished[jobId] = waiters = new Waiters();
+            waiters.Count++;
+            return waiters.Source.Task;
+        }
+    }
 
+    /// <summary>One waiter is done waiting; the job is forgotten once no one waits for it.</summary>
     public void StopWaiting(string jobId, Task finished)
     {
-        if (_finished.TryGetValue(jobId, out var source) && source.Task == finished && !finished.IsCompleted)
-            _finished.TryRemove(new KeyValuePair<string, TaskCompletionSource>(jobId, source));
+        lock (_gate)
+        {
+            if (_finished.TryGetValue(jobId, out var waiters) && waiters.Source.Task == finished && --waiters.Count == 0)
+                _finished.Remove(jobId);
+        }
     }
 
     public void Finished(string jobId)
     {
-        if (_finished.TryRemove(jobId, out var source)) source.TrySetResult();
+        Waiters? waiters;
+        lock (_gate) _finished.Remove(jobId, out waiters);
+        waiters?.Source.TrySetResult();
         CancelRunning(jobId);
     }
 
@@ -49,6 +63,13 @@ public sealed class JobSignals
                 // The computation ended between the lookup and the cancel.
             }
         }
+    }
+
+    private sealed class Waiters
+    {
+        public TaskCompletionSource Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Count { get; set; }
     }
 
     private sealed class Registration(Action remove) : IDisposable
