@@ -29,89 +29,76 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
         new JsonAnswer(StatusCodes.Status200OK, kinds.All.Select(k => k.Description).OrderBy(d => d.Name, StringComparer.Ordinal).ToList());
 
     [Function(nameof(SubmitJob))]
-    public async Task<IActionResult> SubmitJob(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
-    {
-        try
+    public Task<IActionResult> SubmitJob(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken) =>
+        WithStorageAsync(async () =>
         {
-            var wait = JobRequestReader.ReadWait(request, options.Value.MaxWaitSeconds);
-            if (!JobRequestReader.IsJsonOrUnspecified(request))
-                return JsonAnswer.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Send the job as application/json.", "Content-Type");
-            if (await JobRequestReader.ReadBodyAsync(request, options.Value.MaxBodyBytes, cancellationToken) is not { } body)
-                return JsonAnswer.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A job request must be at most {options.Value.MaxBodyBytes} bytes.", "body");
+            try
+            {
+                var wait = JobRequestReader.ReadWait(request, options.Value.MaxWaitSeconds);
+                if (!JobRequestReader.IsJsonOrUnspecified(request))
+                    return JsonAnswer.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Send the job as application/json.", "Content-Type");
+                if (await JobRequestReader.ReadBodyAsync(request, options.Value.MaxBodyBytes, cancellationToken) is not { } body)
+                    return JsonAnswer.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A job request must be at most {options.Value.MaxBodyBytes} bytes.", "body");
 
-            var job = await jobs.SubmitAsync(JobRequest.Parse(body), JobRequestReader.ReadIdempotencyKey(request), cancellationToken);
-            if (wait > TimeSpan.Zero) job = await WaitAfterAcceptingAsync(job, wait, cancellationToken);
-            return Status(job).WithHeader("Location", JobView.StatusPath(job.Job.Id));
-        }
-        catch (InvalidInputException e)
-        {
-            return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid job request", e.Message, e.Field);
-        }
-        catch (IdempotencyKeyReusedException e)
-        {
-            return JsonAnswer.Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", e.Message, JobRequestReader.IdempotencyKeyHeader);
-        }
-        catch (QueueUnavailableException e)
-        {
-            return JsonAnswer.Problem(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", e.Message).WithHeader("Retry-After", RetryAfter);
-        }
-        catch (Exception e) when (StorageFailure.Is(e))
-        {
-            return StorageUnavailable(e);
-        }
-    }
+                var job = await jobs.SubmitAsync(JobRequest.Parse(body), JobRequestReader.ReadIdempotencyKey(request), cancellationToken);
+                if (wait > TimeSpan.Zero) job = await WaitAfterAcceptingAsync(job, wait, cancellationToken);
+                return Status(job).WithHeader("Location", JobView.StatusPath(job.Job.Id));
+            }
+            catch (InvalidInputException e)
+            {
+                return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid job request", e.Message, e.Field);
+            }
+            catch (IdempotencyKeyReusedException e)
+            {
+                return JsonAnswer.Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", e.Message, JobRequestReader.IdempotencyKeyHeader);
+            }
+            catch (QueueUnavailableException e)
+            {
+                return JsonAnswer.Problem(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", e.Message).WithHeader("Retry-After", RetryAfter);
+            }
+        });
 
     [Function(nameof(ListJobs))]
-    public async Task<IActionResult> ListJobs(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
-    {
-        try
+    public Task<IActionResult> ListJobs(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken) =>
+        WithStorageAsync(async () =>
         {
-            var query = JobListQuery.Read(request);
-            var page = await jobs.ListAsync(query.Status, query.Top, query.Continuation, cancellationToken);
-            return new JsonAnswer(StatusCodes.Status200OK, JobList.From(page, query));
-        }
-        catch (InvalidInputException e)
-        {
-            return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid query", e.Message, e.Field);
-        }
-        catch (Exception e) when (StorageFailure.Is(e))
-        {
-            return StorageUnavailable(e);
-        }
-    }
+            try
+            {
+                var query = JobListQuery.Read(request);
+                var page = await jobs.ListAsync(query.Status, query.Top, query.Continuation, cancellationToken);
+                return new JsonAnswer(StatusCodes.Status200OK, JobList.From(page, query));
+            }
+            catch (InvalidInputException e)
+            {
+                return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid query", e.Message, e.Field);
+            }
+        });
 
     [Function(nameof(GetJob))]
-    public async Task<IActionResult> GetJob(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
-    {
-        TimeSpan wait;
-        try
+    public Task<IActionResult> GetJob(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        WithStorageAsync(async () =>
         {
-            wait = JobRequestReader.ReadWait(request, options.Value.MaxWaitSeconds);
-        }
-        catch (InvalidInputException e)
-        {
-            return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid query", e.Message, e.Field);
-        }
+            TimeSpan wait;
+            try
+            {
+                wait = JobRequestReader.ReadWait(request, options.Value.MaxWaitSeconds);
+            }
+            catch (InvalidInputException e)
+            {
+                return JsonAnswer.Problem(StatusCodes.Status400BadRequest, "Invalid query", e.Message, e.Field);
+            }
 
-        try
-        {
             var job = await jobs.WaitAsync(id, wait, cancellationToken);
             return job is null ? JsonAnswer.NotFound(id) : Status(job);
-        }
-        catch (Exception e) when (StorageFailure.Is(e))
-        {
-            return StorageUnavailable(e);
-        }
-    }
+        });
 
     [Function(nameof(GetJobResult))]
-    public async Task<IActionResult> GetJobResult(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/{id}/result")] HttpRequest request, string id, CancellationToken cancellationToken)
-    {
-        try
+    public Task<IActionResult> GetJobResult(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/{id}/result")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        WithStorageAsync(async () =>
         {
             if (await jobs.GetAsync(id, cancellationToken) is not { } snapshot) return JsonAnswer.NotFound(id);
             var job = snapshot.Job;
@@ -121,28 +108,17 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
             if (job.ResultBlob is null) return new JsonAnswer(StatusCodes.Status200OK, JobView.From(snapshot).Result);
             var content = await store.ReadResultAsync(job.ResultBlob, cancellationToken);
             return content is null ? JsonAnswer.NotFound(id) : new ContentAnswer(content, job.ResultContentType ?? "application/octet-stream");
-        }
-        catch (Exception e) when (StorageFailure.Is(e))
-        {
-            return StorageUnavailable(e);
-        }
-    }
+        });
 
     [Function(nameof(CancelJob))]
-    public async Task<IActionResult> CancelJob(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
-    {
-        try
+    public Task<IActionResult> CancelJob(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        WithStorageAsync(async () =>
         {
             if (await jobs.CancelAsync(id, cancellationToken) is not { } job) return JsonAnswer.NotFound(id);
             if (job.Job.Status == JobStatus.Canceled) return new JsonAnswer(StatusCodes.Status200OK, JobView.From(job));
             return JsonAnswer.Problem(StatusCodes.Status409Conflict, "Job already finished", $"The job is {JobStatusName(job.Job.Status)}; only a queued or running job can be canceled.", "id");
-        }
-        catch (Exception e) when (StorageFailure.Is(e))
-        {
-            return StorageUnavailable(e);
-        }
-    }
+        });
 
     private JsonAnswer Status(JobSnapshot job)
     {
@@ -166,11 +142,19 @@ public sealed class HelloFunction(JobService jobs, IJobStore store, ComputeKinds
         }
     }
 
-    private JsonAnswer StorageUnavailable(Exception e)
+    /// <summary>Every handler that touches storage: storage failing for now answers 503 with Retry-After, never a bare 500.</summary>
+    private async Task<IActionResult> WithStorageAsync(Func<Task<IActionResult>> answer)
     {
-        HttpLog.StorageUnavailable(logger, e);
-        return JsonAnswer.Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "The job store could not be reached. Try again later.")
-            .WithHeader("Retry-After", RetryAfter);
+        try
+        {
+            return await answer();
+        }
+        catch (Exception e) when (StorageFailure.Is(e))
+        {
+            HttpLog.StorageUnavailable(logger, e);
+            return JsonAnswer.Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "The job store could not be reached. Try again later.")
+                .WithHeader("Retry-After", RetryAfter);
+        }
     }
 
     private string RetryAfter => options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
