@@ -223,19 +223,16 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         return purged;
     }
 
-    public async IAsyncEnumerable<string> FindQueuedBeforeAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await storage.EnsureTableAndContainerAsync(cancellationToken);
-        var queued = JobStatus.Queued.ToString();
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {JobRow} and Status eq {queued} and CreatedAt lt {cutoff}");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
-            yield return row.PartitionKey;
-    }
+    public IAsyncEnumerable<string> FindQueuedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        FindJobsAsync(TableClient.CreateQueryFilter($"RowKey eq {JobRow} and Status eq {JobStatus.Queued.ToString()} and CreatedAt lt {cutoff}"), cancellationToken);
 
-    public async IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        FindJobsAsync(TableClient.CreateQueryFilter($"RowKey eq {JobRow} and CompletedAt lt {cutoff}"), cancellationToken);
+
+    /// <summary>The ids of the jobs whose rows match <paramref name="filter"/>, across every job's partition.</summary>
+    private async IAsyncEnumerable<string> FindJobsAsync(string filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await storage.EnsureTableAndContainerAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {JobRow} and CompletedAt lt {cutoff}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
             yield return row.PartitionKey;
     }
