@@ -157,9 +157,9 @@ public sealed class JobService(
                 "The job could not be queued, nor withdrawn: it may still run later. Retry with the same Idempotency-Key to get that job.", sendFailure);
         }
 
-        if (withdrawn) throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", sendFailure);
-        return await store.GetAsync(job.Id, CancellationToken.None)
-            ?? throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", sendFailure);
+        if (withdrawn || await store.GetAsync(job.Id, CancellationToken.None) is not { } taken)
+            throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", sendFailure);
+        return taken;
     }
 
     private async Task RefuseWhenQueueTooDeepAsync(CancellationToken cancellationToken)
