@@ -1,11 +1,7 @@
 using Functions.Compute;
-using Functions.Compute.HashSearch;
-using Functions.Compute.Mandelbrot;
-using Functions.Compute.Primes;
 using Functions.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Functions.Jobs;
 
@@ -15,7 +11,6 @@ public static class JobsServiceCollectionExtensions
     public static IServiceCollection AddComputeJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section));
-        services.AddOptions<ComputeOptions>().Bind(configuration.GetSection(ComputeOptions.Section));
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section))
             .Validate(health => health.DeadlineSeconds > 0, $"{HealthOptions.Section}:{nameof(HealthOptions.DeadlineSeconds)} must be at least 1.")
             .ValidateOnStart();
@@ -33,16 +28,7 @@ public static class JobsServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<StorageHealth>();
-        services.AddSingleton(provider =>
-        {
-            var threads = provider.GetRequiredService<IOptions<ComputeOptions>>().Value.Threads;
-            return new ComputeExecutor(threads > 0 ? threads : Environment.ProcessorCount);
-        });
-
-        services.AddSingleton<ComputeKinds>();
-        services.AddSingleton<IComputeKind, PrimesKind>();
-        services.AddSingleton<IComputeKind, MandelbrotKind>();
-        services.AddSingleton<IComputeKind, HashSearchKind>();
+        services.AddCompute(configuration);
         return services;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
+using Functions.Compute;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.Configuration;

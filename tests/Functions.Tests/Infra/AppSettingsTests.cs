@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Functions.Compute;
 using Functions.Health;
 using Functions.Jobs;
 using Functions.Telemetry;
