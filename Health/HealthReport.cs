@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Functions.Jobs;
 
 namespace Functions.Health;
 
@@ -18,6 +19,3 @@ public sealed record HealthReport(string Status, StorageCheck Queue, StorageChec
 
 /// <summary>One storage service's answer; <see cref="Error"/> says briefly why it did not answer.</summary>
 public sealed record StorageCheck(bool Reachable, string? Error = null);
-
-/// <summary>Messages waiting on the jobs queue, and messages the host gave up on (the poison queue).</summary>
-public sealed record QueueDepths(int Jobs, int Poison);

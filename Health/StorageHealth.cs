@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Azure;
-using Azure.Identity;
 using Functions.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,11 +7,10 @@ namespace Functions.Health;
 
 /// <summary>
 /// Checks that the storage the app depends on answers: the jobs queue (with its depth and the poison queue's) and
-/// the jobs table, both through the app's own clients. Each check has a short deadline, so a probe gets an answer in
-/// seconds even while the SDK would go on retrying an unreachable account.
+/// the jobs table, both through the app's own store and queue. Each check has a short deadline, so a probe gets an
+/// answer in seconds even while the SDK would go on retrying an unreachable account.
 /// </summary>
-public sealed class StorageHealth(
-    JobQueue queue, IJobStore store, StorageInitializer storage, IOptions<HealthOptions> options, ILogger<StorageHealth> logger)
+public sealed class StorageHealth(IJobQueue queue, IJobStore store, IOptions<HealthOptions> options, ILogger<StorageHealth> logger)
 {
     private readonly TimeSpan _deadline = TimeSpan.FromSeconds(options.Value.DeadlineSeconds);
 
@@ -27,17 +24,8 @@ public sealed class StorageHealth(
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_deadline);
 
-        var depths = CheckAsync("queue", async token =>
-        {
-            await storage.EnsureQueuesAsync(token);
-            var (jobs, poison) = await queue.GetDepthsAsync(token);
-            return new QueueDepths(jobs, poison);
-        }, deadline.Token);
-        var table = CheckAsync("table", async token =>
-        {
-            await storage.EnsureTableAndContainerAsync(token);
-            return await store.GetAsync(ProbeJobId, token);
-        }, deadline.Token);
+        var depths = CheckAsync("queue", queue.GetDepthsAsync, deadline.Token);
+        var table = CheckAsync("table", token => store.GetAsync(ProbeJobId, token), deadline.Token);
         await Task.WhenAll(depths, table);
 
         var (queueCheck, queueDepths) = await depths;
@@ -62,9 +50,7 @@ public sealed class StorageHealth(
 
     private string Describe(Exception e) => e switch
     {
-        RequestFailedException { Status: > 0 } failed => $"Storage answered {failed.Status} {failed.ErrorCode}.",
-        RequestFailedException or AggregateException => "Storage could not be reached.",
-        AuthenticationFailedException => "The app's identity could not get a token for storage.",
+        StorageUnavailableException unavailable => unavailable.Message,
         OperationCanceledException or TimeoutException => $"No answer within {_deadline.TotalSeconds:0} s.",
         _ => $"The check failed: {e.GetType().Name}.",
     };

@@ -1,8 +1,14 @@
 namespace Functions.Jobs;
 
-/// <summary>Where jobs, their ranges and results live. The Azure SDK is used behind this interface only.</summary>
+/// <summary>
+/// Where jobs, their ranges and results live; it decides what fits in a row and what goes to a blob. Transient
+/// storage failures surface as <see cref="StorageUnavailableException"/>.
+/// </summary>
 public interface IJobStore
 {
+    /// <summary>The longest job input, in characters of JSON, the store can keep.</summary>
+    int MaxInputLength { get; }
+
     /// <summary>
     /// Stores a new job and lists it, returning its version; null when another job with that id exists already. A row
     /// this very write stored (its answer lost, the SDK's retry refused) counts as stored by it.
@@ -11,7 +17,10 @@ public interface IJobStore
 
     Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the job if it still has <paramref name="version"/> and returns its new version; null when another writer got there first.</summary>
+    /// <summary>
+    /// Replaces the job if it still has <paramref name="version"/> and returns its new version; null when another writer
+    /// got there first. A job written finished is listed as such from then on.
+    /// </summary>
     Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken);
 
     /// <summary>
@@ -31,9 +40,13 @@ public interface IJobStore
 
     Task<BinaryData> ReadPartialAsync(string jobId, RangeRecord range, CancellationToken cancellationToken);
 
-    /// <summary>Stores result content under a name derived from the job id and returns that name.</summary>
-    Task<string> SaveResultAsync(string jobId, BinaryData content, string contentType, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a job's result where it fits: the JSON in the row when it is small enough, content (such as a PNG) and
+    /// larger JSON in a blob. Returns the job pointing at it, for the caller's conditional write.
+    /// </summary>
+    Task<JobRecord> SaveResultAsync(JobRecord job, string json, BinaryData? content, string? contentType, CancellationToken cancellationToken);
 
+    /// <summary>The content of a result stored in a blob; null when it is gone.</summary>
     Task<BinaryData?> ReadResultAsync(string blobName, CancellationToken cancellationToken);
 
     /// <summary>Binds an idempotency key to a job: the first claim wins, later ones get the first claim back.</summary>

@@ -7,7 +7,7 @@ namespace Functions.Jobs;
 /// writes leaves one behind. A job is only taken for stranded while the jobs queue is empty: the queue's count is
 /// never below the messages it holds, invisible ones included, so then no job can have a message waiting.
 /// </summary>
-public sealed class JobRecovery(IJobStore store, JobQueue queue, TimeProvider time, ILogger<JobRecovery> logger)
+public sealed class JobRecovery(IJobStore store, IJobQueue queue, TimeProvider time, ILogger<JobRecovery> logger)
 {
     /// <summary>A submit sends its message right after it stores the row; a younger job may still be on its way.</summary>
     public static readonly TimeSpan SubmitWindow = TimeSpan.FromMinutes(1);

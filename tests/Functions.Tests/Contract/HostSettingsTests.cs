@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Functions.Compute;
 using Functions.Jobs;
+using Functions.Storage;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,7 @@ public sealed class HostSettingsTests(AzuriteFixture azurite)
         await app.ClearQueuesAsync();
         var message = new JobMessage(JobIds.New(), 3);
 
-        await app.Services.GetRequiredService<JobQueue>().SendAsync(message, CancellationToken.None);
+        await app.Services.GetRequiredService<IJobQueue>().SendAsync(message, CancellationToken.None);
 
         var raw = (await app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText;
         Assert.Equal("base64", HostJson.MessageEncoding);

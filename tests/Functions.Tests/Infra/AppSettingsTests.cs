@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Functions.Compute;
 using Functions.Health;
 using Functions.Jobs;
+using Functions.Storage;
 using Functions.Telemetry;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Functions.Jobs;
+using Functions.Storage;
 
 namespace Functions.Tests.Infra;
 

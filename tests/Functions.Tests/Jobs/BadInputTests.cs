@@ -1,3 +1,4 @@
+using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 
@@ -55,13 +56,26 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Submit_InputTooLongToStore_Answers400NamingInput()
+    public async Task Submit_InputOneOverWhatTheStoreKeeps_Answers400NamingInput()
     {
-        // Under the body cap, over what one table property holds (64 KiB, 32 K UTF-16 characters).
-        var body = """{"kind":"primes","input":{"limit":10,"pad":""" + "\"" + new string('x', 40_000) + "\"}}";
+        // Under the body cap, one character over what one table property holds (64 KiB, 32 K UTF-16 characters).
+        var body = """{"kind":"primes","input":{"limit":10,"pad":""" + "\"" + new string('x', _app.Store.MaxInputLength - 20) + "\"}}";
 
         AssertProblem(await _app.PostJobAsync(body), 400, "input");
         Assert.Null((await _app.RawJobsQueue.PeekMessageAsync()).Value);
+    }
+
+    [Fact]
+    public async Task Submit_InputOfExactlyWhatTheStoreKeeps_IsStoredAndRuns()
+    {
+        // The limit is the service's own: real storage must take an input of exactly that length.
+        var input = """{"limit":10,"pad":""" + "\"" + new string('x', _app.Store.MaxInputLength - 21) + "\"}";
+        Assert.Equal(_app.Store.MaxInputLength, input.Length);
+
+        var id = await _app.SubmitAsync($$"""{"kind":"primes","input":{{input}}}""");
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, TimeSpan.FromSeconds(60));
+        Assert.Equal(4, (await _app.GetAsync(Routes.JobPath(id))).Json.GetProperty("result").GetProperty("count").GetInt32());
     }
 
     [Fact]
@@ -90,16 +104,16 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("0123456789abcdef0123456789abcdef0")]
     public async Task UnknownOrMalformedId_Answers404OnEveryEndpoint(string id)
     {
-        AssertProblem(await _app.GetAsync($"/api/jobs/{id}"), 404, "id");
-        AssertProblem(await _app.GetAsync($"/api/jobs/{id}?wait=1"), 404, "id");
-        AssertProblem(await _app.GetAsync($"/api/jobs/{id}/result"), 404, "id");
-        AssertProblem(await _app.DeleteAsync($"/api/jobs/{id}"), 404, "id");
+        AssertProblem(await _app.GetAsync(Routes.JobPath(id)), 404, "id");
+        AssertProblem(await _app.GetAsync(Routes.JobPath(id) + "?wait=1"), 404, "id");
+        AssertProblem(await _app.GetAsync(Routes.JobResultPath(id)), 404, "id");
+        AssertProblem(await _app.DeleteAsync(Routes.JobPath(id)), 404, "id");
     }
 
     [Fact]
     public async Task Hello_NameTooLong_Answers400()
     {
-        AssertProblem(await _app.GetAsync("/api/hello?name=" + new string('a', 101)), 400, "name");
+        AssertProblem(await _app.GetAsync(Routes.HelloPath + "?name=" + new string('a', 101)), 400, "name");
     }
 
     [Fact]
@@ -134,7 +148,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
 
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Failed, TimeSpan.FromSeconds(60));
 
-        var answer = await _app.GetAsync($"/api/jobs/{id}");
+        var answer = await _app.GetAsync(Routes.JobPath(id));
         Assert.Equal(200, answer.Status);
         Assert.Equal("malformed-message", answer.Json.GetProperty("error").GetProperty("code").GetString());
     }

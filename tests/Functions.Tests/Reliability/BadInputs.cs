@@ -1,6 +1,8 @@
 using System.Text;
 using CsCheck;
 using Functions.Compute.Primes;
+using Functions.Http;
+using Functions.Storage;
 
 namespace Functions.Tests.Reliability;
 
@@ -26,6 +28,9 @@ public sealed record FuzzRequest(string Shape, string Method, string PathAndQuer
 /// </summary>
 public static class BadInputs
 {
+    // The characters of {"limit":1,"pad":""} around the padding.
+    private const int PadFraming = 20;
+
     private const string Printable = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
 
     /// <summary>Text as it appears inside a JSON string: plain, escaped, control and non-BMP characters, and escaped lone surrogates.</summary>
@@ -97,7 +102,7 @@ public static class BadInputs
             .Select(extra => ("unknown top-level field", $"{{\"kind\":\"primes\",\"input\":{{\"limit\":10}},{extra.Item1}:{extra.Item2}}}", Expected.Problem))),
         (2, Gen.Select(ValidLimit, Gen.Int[0, 1000]).Select(t => ("truncated valid job", Truncate(Job("\"primes\"", $"{{\"limit\":{t.Item1}}}"), t.Item2), Expected.Problem))),
         (2, Gen.Int[65, 2000].Select(depth => ("nested too deep", Job("\"primes\"", $"{{\"limit\":1,\"x\":{new string('[', depth)}{new string(']', depth)}}}"), Expected.Problem))),
-        (1, Gen.Int[30_001, 60_000].Select(size => ("input too long to store", Job("\"primes\"", $"{{\"limit\":1,\"pad\":\"{new string('x', size)}\"}}"), Expected.Problem))),
+        (1, Gen.Int[TableLimits.MaxStringLength - PadFraming + 1, 60_000].Select(size => ("input too long to store", Job("\"primes\"", $"{{\"limit\":1,\"pad\":\"{new string('x', size)}\"}}"), Expected.Problem))),
         (1, Gen.Int[65_537, 200_000].Select(size => ("over 64 KiB", Job("\"primes\"", $"{{\"limit\":1,\"pad\":\"{new string('x', size)}\"}}"), Expected.Problem))),
         (1, Gen.Const(("duplicate kind", "{\"kind\":\"primes\",\"kind\":\"primes\",\"input\":{\"limit\":1}}", Expected.Either))));
 
@@ -179,12 +184,12 @@ public static class BadInputs
             from wait in Wait
             from key in IdempotencyKey
             from headers in Headers
-            select new FuzzRequest("submit: " + body.Shape, "POST", "/api/jobs" + (wait.Query.Length == 0 ? "" : "?" + wait.Query), Encoding.UTF8.GetBytes(body.Body), type.ContentType,
+            select new FuzzRequest("submit: " + body.Shape, "POST", Routes.JobsPath + (wait.Query.Length == 0 ? "" : "?" + wait.Query), Encoding.UTF8.GetBytes(body.Body), type.ContentType,
                 [.. key.Headers, .. headers], Both(body.Expected, Both(type.Expected, Both(wait.Expected, key.Expected))));
         var submitBytes =
             from bytes in Gen.Byte.Array[0, 300]
             from type in ContentType
-            select new FuzzRequest("submit: invalid UTF-8", "POST", "/api/jobs", [(byte)'{', 0xC3, 0x28, .. bytes], type.ContentType, [], Expected.Problem);
+            select new FuzzRequest("submit: invalid UTF-8", "POST", Routes.JobsPath, [(byte)'{', 0xC3, 0x28, .. bytes], type.ContentType, [], Expected.Problem);
 
         var id = Gen.Frequency(
             (2, Gen.Const((Shape: "queued job", Id: queuedId))),
@@ -195,27 +200,27 @@ public static class BadInputs
             from target in id
             from wait in Wait
             from headers in Headers
-            select new FuzzRequest("status of " + target.Shape, "GET", $"/api/jobs/{target.Id}" + (wait.Query.Length == 0 ? "" : "?" + wait.Query), null, null, headers,
+            select new FuzzRequest("status of " + target.Shape, "GET", Routes.JobPath(target.Id) + (wait.Query.Length == 0 ? "" : "?" + wait.Query), null, null, headers,
                 Both(target.Shape.EndsWith("job") ? Expected.Success : Expected.Problem, wait.Expected));
         var result =
             from target in id
-            select new FuzzRequest("result of " + target.Shape, "GET", $"/api/jobs/{target.Id}/result", null, null, [],
+            select new FuzzRequest("result of " + target.Shape, "GET", Routes.JobResultPath(target.Id), null, null, [],
                 target.Shape switch { "succeeded job" => Expected.Success, "queued job" => Expected.Either, _ => Expected.Problem });
         var cancel =
             from target in id
-            select new FuzzRequest("cancel of " + target.Shape, "DELETE", $"/api/jobs/{target.Id}", null, null, [],
+            select new FuzzRequest("cancel of " + target.Shape, "DELETE", Routes.JobPath(target.Id), null, null, [],
                 target.Shape switch { "queued job" => Expected.Success, _ => Expected.Problem });
 
         var hello =
             from name in Gen.Char['\u0020', '\ud7ff'].Array[0, 150].Select(chars => new string(chars))
-            select new FuzzRequest("hello", "GET", "/api/hello?name=" + Uri.EscapeDataString(name), null, null, [], name.Length <= 100 ? Expected.Success : Expected.Problem);
+            select new FuzzRequest("hello", "GET", Routes.HelloPath + "?name=" + Uri.EscapeDataString(name), null, null, [], name.Length <= 100 ? Expected.Success : Expected.Problem);
         var rawQuery =
             from query in Gen.Char[Printable.Replace("#", "")].Array[0, 60].Select(chars => new string(chars))
-            from path in Gen.OneOf("/api/hello", "/api/kinds", "/api/health", "/api/jobs")
-            select new FuzzRequest("raw query", "GET", path + "?" + query, null, null, [], path is "/api/kinds" or "/api/health" ? Expected.Success : Expected.Either);
+            from path in Gen.OneOf(Routes.HelloPath, Routes.KindsPath, Routes.HealthPath, Routes.JobsPath)
+            select new FuzzRequest("raw query", "GET", path + "?" + query, null, null, [], path == Routes.KindsPath || path == Routes.HealthPath ? Expected.Success : Expected.Either);
         var list =
             from query in ListQuery
-            select new FuzzRequest("list", "GET", "/api/jobs?" + query.Query, null, null, [], query.Expected);
+            select new FuzzRequest("list", "GET", Routes.JobsPath + "?" + query.Query, null, null, [], query.Expected);
 
         return Gen.Frequency((10, submit), (1, submitBytes), (4, get), (2, result), (2, cancel), (1, hello), (1, rawQuery), (1, list));
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Functions.Jobs;
+using Functions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Functions.Tests.Reliability;

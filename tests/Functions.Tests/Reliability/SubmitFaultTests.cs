@@ -4,7 +4,9 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Functions.Http;
 using Functions.Jobs;
+using Functions.Storage;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -55,7 +57,7 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
 
         // Earlier tests leave queued jobs without messages too; this one's is among those queued again.
         Assert.True(requeued >= 1, $"requeued {requeued}");
-        var stranded = (await app.GetAsync("/api/jobs?status=queued&top=1")).Json.GetProperty("jobs")[0].GetProperty("id").GetString()!;
+        var stranded = (await app.GetAsync(Routes.JobsPath + "?status=queued&top=1")).Json.GetProperty("jobs")[0].GetProperty("id").GetString()!;
         var messages = new List<string>();
         while ((await app.RawJobsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } batch)
             messages.AddRange(batch.Select(m => FunctionApp.DecodeAsHost(m.MessageText)));
@@ -114,7 +116,7 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
     private static async Task AssertCompletesAsync(FunctionApp app, string id)
     {
         await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
-        var answer = await app.GetAsync($"/api/jobs/{id}");
+        var answer = await app.GetAsync(Routes.JobPath(id));
         Assert.Equal(168, answer.Json.GetProperty("result").GetProperty("count").GetInt64());
     }
 

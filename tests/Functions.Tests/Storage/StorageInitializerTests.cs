@@ -4,9 +4,10 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Functions.Jobs;
+using Functions.Storage;
 using Functions.Tests.Fixtures;
 
-namespace Functions.Tests.Jobs;
+namespace Functions.Tests.Storage;
 
 public sealed class StorageInitializerTests
 {

@@ -1,13 +1,18 @@
+using Azure.Data.Tables;
 using Functions.Jobs;
+using Functions.Storage;
 using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Functions.Tests.Jobs;
+namespace Functions.Tests.Storage;
 
 [Collection(StorageCollection.Name)]
 public sealed class TableJobStoreTests(AzuriteFixture azurite)
 {
     [Theory]
     [InlineData(16)]
+    [InlineData(TableLimits.MaxPropertyBytes)]
+    [InlineData(TableLimits.MaxPropertyBytes + 1)]
     [InlineData(100_000)]
     public async Task SaveRange_ProgressOfADuplicateAfterTheRangeIsDone_LeavesItDoneWithItsPartial(int partialBytes)
     {
@@ -58,5 +63,41 @@ public sealed class TableJobStoreTests(AzuriteFixture azurite)
         var snapshot = (await store.GetAsync(job.Id, CancellationToken.None))!;
         Assert.Equal(new RangeRecord(1, 4, 8, 3), Assert.Single(snapshot.Ranges));
         Assert.Equal(3, snapshot.ChunksDone);
+    }
+
+    [Theory]
+    [InlineData(TableLimits.MaxStringLength, false)]
+    [InlineData(TableLimits.MaxStringLength + 1, true)]
+    public async Task SaveResult_JsonThatFitsARow_StaysInTheRowLargerGoesToABlob(int length, bool inBlob)
+    {
+        await using var app = new FunctionApp(azurite.ConnectionString);
+        var job = new JobRecord(JobIds.New(), "primes", "{}", JobStatus.Running, DateTimeOffset.UtcNow, ChunkCount: 1, RangeCount: 1);
+        var version = (await app.Store.TryCreateAsync(job, CancellationToken.None))!;
+        var json = $"\"{new string('x', length - 2)}\"";
+
+        var finished = await app.Store.SaveResultAsync(job with { Status = JobStatus.Succeeded }, json, null, null, CancellationToken.None);
+        Assert.NotNull(await app.Store.TryReplaceAsync(finished, version, CancellationToken.None));
+
+        var stored = (await app.Store.GetAsync(job.Id, CancellationToken.None))!.Job;
+        Assert.Equal(inBlob, stored.ResultBlob is not null);
+        var read = inBlob ? (await app.Store.ReadResultAsync(stored.ResultBlob!, CancellationToken.None))!.ToString() : stored.Result;
+        Assert.Equal(json, read);
+    }
+
+    [Fact]
+    public async Task List_FinishedJob_IsShownFromItsListingEntryWithoutItsRow()
+    {
+        await using var app = new FunctionApp(azurite.ConnectionString);
+        var job = new JobRecord(JobIds.New(), "primes", "{}", JobStatus.Queued, DateTimeOffset.UtcNow, ChunkCount: 1);
+        var version = (await app.Store.TryCreateAsync(job, CancellationToken.None))!;
+        var finished = job with { Status = JobStatus.Succeeded, CompletedAt = DateTimeOffset.UtcNow, Result = """{"count":4}""" };
+        Assert.NotNull(await app.Store.TryReplaceAsync(finished, version, CancellationToken.None));
+
+        // The job row gone, the listing still shows the job as it finished: the entry carries it.
+        await app.Services.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.JobsTable).DeleteEntityAsync(job.Id, "job");
+        var listed = (await app.Store.ListAsync(JobStatus.Succeeded, 100, null, CancellationToken.None)).Jobs.Single(j => j.Id == job.Id);
+
+        Assert.Equal((JobStatus.Succeeded, "primes", """{"count":4}""", 1), (listed.Status, listed.Kind, listed.Result, listed.ChunkCount));
+        Assert.NotNull(listed.CompletedAt);
     }
 }

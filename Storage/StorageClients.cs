@@ -4,14 +4,14 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Functions.Jobs;
+namespace Functions.Storage;
 
 /// <summary>
-/// Registers the app's storage clients from the same setting the triggers use: <c>AzureWebJobsStorage</c> as a
-/// connection string locally, or identity-based in Azure (<c>AzureWebJobsStorage__accountName</c> or
+/// The app's storage clients, from the same setting the triggers use: <c>AzureWebJobsStorage</c> as a connection
+/// string locally, or identity-based in Azure (<c>AzureWebJobsStorage__accountName</c> or
 /// <c>__queueServiceUri</c>/<c>__tableServiceUri</c>/<c>__blobServiceUri</c>, with <c>__credential</c> and <c>__clientId</c>).
 /// </summary>
-public static class StorageClientRegistration
+public static class StorageClients
 {
     public static IServiceCollection AddStorageClients(this IServiceCollection services, IConfiguration configuration)
     {

@@ -1,4 +1,4 @@
-namespace Functions.Jobs;
+namespace Functions.Storage;
 
 /// <summary>The storage names shared by the code, host.json, the function bindings and infra/.</summary>
 public static class StorageNames

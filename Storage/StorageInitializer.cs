@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 
-namespace Functions.Jobs;
+namespace Functions.Storage;
 
 /// <summary>
 /// Creates the queues, and the table and container, once per process; a failed attempt is retried on next use.

@@ -1,0 +1,16 @@
+namespace Functions.Jobs;
+
+/// <summary>The jobs queue: the HTTP side and the fan-out write it, <see cref="ComputeFunction"/> reads it.</summary>
+public interface IJobQueue
+{
+    Task SendAsync(JobMessage message, CancellationToken cancellationToken);
+
+    /// <summary>The approximate number of messages in the jobs queue, invisible ones included.</summary>
+    Task<int> GetJobsDepthAsync(CancellationToken cancellationToken);
+
+    /// <summary>The approximate number of messages in the jobs queue and in its poison queue.</summary>
+    Task<QueueDepths> GetDepthsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Messages waiting on the jobs queue, and messages the host gave up on (the poison queue).</summary>
+public sealed record QueueDepths(int Jobs, int Poison);

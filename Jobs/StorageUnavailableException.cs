@@ -1,0 +1,8 @@
+namespace Functions.Jobs;
+
+/// <summary>
+/// Storage, or the app's access to it, failed in a way that may mend by itself: it did not answer, was busy, or
+/// refused the app's identity for now. The store and the queue throw it in place of the SDK's own failures, so the
+/// callers (HTTP 503, the health probe, the queue's retry) need not know the SDK.
+/// </summary>
+public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

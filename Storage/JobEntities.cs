@@ -1,0 +1,94 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Functions.Jobs;
+
+namespace Functions.Storage;
+
+/// <summary>
+/// The rows of the jobs table. One partition per job: the row <c>job</c> holds its state and rows <c>range-NNNNN</c>
+/// each range's progress and partial, so a status read is one partition query. The partition <c>index</c> lists jobs
+/// newest first (inverted ticks), each entry a copy of its job once it has finished; the partition
+/// <c>idempotency</c> maps hashed keys to jobs.
+/// </summary>
+internal static class JobEntities
+{
+    public const string JobRow = "job";
+    public const string IndexPartition = "index";
+    public const string IdempotencyPartition = "idempotency";
+    private const string RangeRowPrefix = "range-";
+
+    public static string RangeRow(int index) => RangeRowPrefix + index.ToString("D5", CultureInfo.InvariantCulture);
+
+    public static bool IsRangeRow(string rowKey) => rowKey.StartsWith(RangeRowPrefix, StringComparison.Ordinal);
+
+    public static string PartialBlob(string jobId, int range) => $"{jobId}/partials/{range.ToString("D5", CultureInfo.InvariantCulture)}";
+
+    public static string ResultBlob(string jobId) => $"{jobId}/result";
+
+    /// <summary>Inverted ticks sort the newest job first; the id keeps two jobs of the same tick apart.</summary>
+    public static string IndexRow(DateTimeOffset createdAt, string id) =>
+        (DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + id;
+
+    public static TableEntity ToEntity(JobRecord job) => WithState(new TableEntity(job.Id, JobRow) { ["Input"] = job.Input }, job);
+
+    /// <summary>The listing entry: who the job is and, once it has finished, everything the listing shows of it.</summary>
+    public static TableEntity ToIndexEntry(JobRecord job) =>
+        WithState(new TableEntity(IndexPartition, IndexRow(job.CreatedAt, job.Id)) { ["JobId"] = job.Id }, job);
+
+    /// <summary>The job an index entry copies, when it is final; null while the job may still change (read its row).</summary>
+    public static JobRecord? FinishedJobOf(TableEntity indexEntry) =>
+        Enum.TryParse<JobStatus>(indexEntry.GetString("Status"), out var status) && status.IsFinished()
+            ? ToJob(indexEntry, indexEntry.GetString("JobId"))
+            : null;
+
+    public static JobRecord ToJob(TableEntity entity) => ToJob(entity, entity.PartitionKey);
+
+    public static RangeRecord ToRange(TableEntity entity) => new(
+        int.Parse(entity.RowKey.AsSpan(RangeRowPrefix.Length), CultureInfo.InvariantCulture),
+        entity.GetInt32("FirstChunk") ?? 0,
+        entity.GetInt32("EndChunk") ?? 0,
+        entity.GetInt32("ChunksDone") ?? 0,
+        entity.ContainsKey("Partial") || entity.ContainsKey("PartialBlob"),
+        entity.GetBoolean("EndsSearch") ?? false);
+
+    public static TableEntity ToRangeEntity(string jobId, RangeRecord range) => new(jobId, RangeRow(range.Index))
+    {
+        ["FirstChunk"] = range.FirstChunk,
+        ["EndChunk"] = range.EndChunk,
+        ["ChunksDone"] = range.ChunksDone,
+    };
+
+    private static TableEntity WithState(TableEntity entity, JobRecord job)
+    {
+        entity["Kind"] = job.Kind;
+        entity["Status"] = job.Status.ToString();
+        entity["CreatedAt"] = job.CreatedAt;
+        entity["StartedAt"] = job.StartedAt;
+        entity["CompletedAt"] = job.CompletedAt;
+        entity["ChunkCount"] = job.ChunkCount;
+        entity["RangeCount"] = job.RangeCount;
+        entity["Result"] = job.Result;
+        entity["ResultBlob"] = job.ResultBlob;
+        entity["ResultContentType"] = job.ResultContentType;
+        entity["ErrorCode"] = job.Error?.Code;
+        entity["ErrorMessage"] = job.Error is { } error ? Fit(error.Message) : null;
+        return entity;
+    }
+
+    private static string Fit(string text) => text.Length <= TableLimits.MaxStringLength ? text : text[..TableLimits.MaxStringLength];
+
+    private static JobRecord ToJob(TableEntity entity, string id) => new(
+        id,
+        entity.GetString("Kind"),
+        entity.GetString("Input") ?? "{}",
+        Enum.Parse<JobStatus>(entity.GetString("Status")),
+        entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        entity.GetDateTimeOffset("StartedAt"),
+        entity.GetDateTimeOffset("CompletedAt"),
+        entity.GetInt32("ChunkCount") ?? 0,
+        entity.GetInt32("RangeCount") ?? 0,
+        entity.GetString("Result"),
+        entity.GetString("ResultBlob"),
+        entity.GetString("ResultContentType"),
+        entity.GetString("ErrorCode") is { } code ? new JobError(code, entity.GetString("ErrorMessage") ?? "") : null);
+}

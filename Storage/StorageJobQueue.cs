@@ -1,0 +1,32 @@
+using Azure.Storage.Queues;
+using Functions.Jobs;
+
+namespace Functions.Storage;
+
+/// <summary>The jobs queue in Queue storage, encoded as host.json's <c>messageEncoding</c> says (see <see cref="StorageClients"/>).</summary>
+public sealed class StorageJobQueue(QueueServiceClient queues, StorageInitializer storage) : IJobQueue
+{
+    private readonly QueueClient _jobs = queues.GetQueueClient(StorageNames.JobsQueue);
+    private readonly QueueClient _poison = queues.GetQueueClient(StorageNames.PoisonQueue);
+
+    public Task SendAsync(JobMessage message, CancellationToken cancellationToken) =>
+        GuardAsync(() => _jobs.SendMessageAsync(message.ToJson(), cancellationToken), cancellationToken);
+
+    public Task<int> GetJobsDepthAsync(CancellationToken cancellationToken) =>
+        GuardAsync(async () => (await _jobs.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount, cancellationToken);
+
+    public Task<QueueDepths> GetDepthsAsync(CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var jobs = _jobs.GetPropertiesAsync(cancellationToken);
+        var poison = _poison.GetPropertiesAsync(cancellationToken);
+        await Task.WhenAll(jobs, poison);
+        return new QueueDepths((await jobs).Value.ApproximateMessagesCount, (await poison).Value.ApproximateMessagesCount);
+    }, cancellationToken);
+
+    /// <summary>Every operation: the queues exist first, and a transient failure becomes <see cref="StorageUnavailableException"/>.</summary>
+    private Task<T> GuardAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken) => StorageFailures.GuardAsync(async () =>
+    {
+        await storage.EnsureQueuesAsync(cancellationToken);
+        return await operation();
+    }, cancellationToken);
+}

@@ -1,0 +1,284 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Functions.Jobs;
+using static Functions.Storage.JobEntities;
+
+namespace Functions.Storage;
+
+/// <summary>
+/// Jobs in Table storage (<see cref="JobEntities"/> has the rows), with what does not fit a row in Blob storage. Every
+/// operation makes sure the table and container exist first, and turns transient failures into
+/// <see cref="StorageUnavailableException"/>.
+/// </summary>
+public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient blobs, StorageInitializer storage) : IJobStore
+{
+    // How many listing entries one list request reads at most while looking for a status.
+    private const int MaxListScan = 1000;
+
+    private readonly TableClient _table = tables.GetTableClient(StorageNames.JobsTable);
+    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.ResultsContainer);
+
+    /// <summary>The input is one string property of the job row.</summary>
+    public int MaxInputLength => TableLimits.MaxStringLength;
+
+    public Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        await _table.UpsertEntityAsync(ToIndexEntry(job), TableUpdateMode.Replace, cancellationToken);
+        try
+        {
+            var response = await _table.AddEntityAsync(ToEntity(job), cancellationToken);
+            return response.Headers.ETag?.ToString() ?? "";
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // The SDK retried our own write after its answer was lost: the row is ours, carry on with it.
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(job.Id, JobRow, ["CreatedAt"], cancellationToken);
+            if (existing.HasValue && IsSameInstant(existing.Value!.GetDateTimeOffset("CreatedAt"), job.CreatedAt))
+                return existing.Value!.ETag.ToString();
+
+            // Another submit with the same idempotency key stored the job first: its listing entry is the one to keep.
+            await _table.DeleteEntityAsync(IndexPartition, IndexRow(job.CreatedAt, job.Id), ETag.All, cancellationToken);
+            return null;
+        }
+    }, cancellationToken);
+
+    // A stored time may come back rounded; two submits of one key within the same millisecond count as one.
+    private static bool IsSameInstant(DateTimeOffset? stored, DateTimeOffset written) =>
+        stored is { } value && (value - written).Duration() < TimeSpan.FromMilliseconds(1);
+
+    public Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        TableEntity? jobRow = null;
+        var ranges = new List<RangeRecord>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == JobRow) jobRow = entity;
+            else if (IsRangeRow(entity.RowKey)) ranges.Add(ToRange(entity));
+        }
+
+        return jobRow is null ? null : new JobSnapshot(ToJob(jobRow), jobRow.ETag.ToString(), ranges);
+    }, cancellationToken);
+
+    public Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        string? written;
+        try
+        {
+            written = (await _table.UpdateEntityAsync(ToEntity(job), new ETag(version), TableUpdateMode.Replace, cancellationToken)).Headers.ETag?.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+
+        if (job.Status.IsFinished()) await ListFinishedAsync(job, cancellationToken);
+        return written;
+    }, cancellationToken);
+
+    /// <summary>
+    /// Copies a finished job into its listing entry, so the listing shows it without reading its row. The job row is
+    /// the truth: if this write is lost, the entry still says unfinished and the listing reads the row instead.
+    /// </summary>
+    private async Task ListFinishedAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.UpsertEntityAsync(ToIndexEntry(job), TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (Exception e) when (StorageFailures.Describe(e) is not null)
+        {
+        }
+    }
+
+    public Task<bool> TryDeleteUnstartedAsync(JobRecord job, string version, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(job.Id, JobRow, new ETag(version), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+
+        await _table.DeleteEntityAsync(IndexPartition, IndexRow(job.CreatedAt, job.Id), ETag.All, cancellationToken);
+        return true;
+    }, cancellationToken);
+
+    public Task PurgeAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), select: ["PartitionKey", "RowKey", "CreatedAt"], cancellationToken: cancellationToken))
+            rows.Add(row);
+        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, id + "/", cancellationToken))
+            await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+
+        // The job row goes last, so a purge cut short is found and finished by the next one.
+        foreach (var batch in rows.Where(r => r.RowKey != JobRow).Chunk(TableLimits.MaxBatch))
+            await DeleteAllAsync(batch, cancellationToken);
+        if (rows.SingleOrDefault(r => r.RowKey == JobRow) is not { } jobRow) return;
+        await _table.DeleteEntityAsync(IndexPartition, IndexRow(jobRow.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(id, JobRow, ETag.All, cancellationToken);
+    }, cancellationToken);
+
+    public Task SaveRangeAsync(string jobId, RangeRecord range, BinaryData? partial, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var entity = ToRangeEntity(jobId, range);
+        if (partial is null)
+        {
+            // Progress merges into the row: a duplicate delivery still computing must not undo a range already done.
+            await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+            return;
+        }
+
+        entity["EndsSearch"] = range.EndsSearch;
+        if (partial.ToMemory().Length <= TableLimits.MaxPropertyBytes) entity["Partial"] = partial.ToArray();
+        else entity["PartialBlob"] = await UploadAsync(PartialBlob(jobId, range.Index), partial, "application/octet-stream", cancellationToken);
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }, cancellationToken);
+
+    public Task<BinaryData> ReadPartialAsync(string jobId, RangeRecord range, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var row = await _table.GetEntityAsync<TableEntity>(jobId, RangeRow(range.Index), cancellationToken: cancellationToken);
+        return row.Value.GetBinaryData("Partial")
+            ?? await DownloadAsync(PartialBlob(jobId, range.Index), cancellationToken)
+            ?? throw new InvalidDataException($"Job {jobId} range {range.Index} has no stored partial.");
+    }, cancellationToken);
+
+    public Task<JobRecord> SaveResultAsync(JobRecord job, string json, BinaryData? content, string? contentType, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        if (content is not null)
+        {
+            contentType ??= "application/octet-stream";
+            return job with { Result = json, ResultBlob = await UploadAsync(ResultBlob(job.Id), content, contentType, cancellationToken), ResultContentType = contentType };
+        }
+
+        if (json.Length <= TableLimits.MaxStringLength) return job with { Result = json };
+        const string Json = "application/json";
+        return job with { ResultBlob = await UploadAsync(ResultBlob(job.Id), BinaryData.FromString(json), Json, cancellationToken), ResultContentType = Json };
+    }, cancellationToken);
+
+    public Task<BinaryData?> ReadResultAsync(string blobName, CancellationToken cancellationToken) =>
+        GuardAsync(() => DownloadAsync(blobName, cancellationToken), cancellationToken);
+
+    private async Task<BinaryData?> DownloadAsync(string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken)).Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> UploadAsync(string name, BinaryData content, string contentType, CancellationToken cancellationToken)
+    {
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } };
+        await _container.GetBlobClient(name).UploadAsync(content, options, cancellationToken);
+        return name;
+    }
+
+    public Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotencyClaim claim, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        try
+        {
+            await _table.AddEntityAsync(new TableEntity(IdempotencyPartition, claim.KeyHash) { ["JobId"] = claim.JobId, ["Fingerprint"] = claim.Fingerprint }, cancellationToken);
+            return claim;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var first = (await _table.GetEntityAsync<TableEntity>(IdempotencyPartition, claim.KeyHash, cancellationToken: cancellationToken)).Value;
+            return new IdempotencyClaim(claim.KeyHash, first.GetString("JobId"), first.GetString("Fingerprint"));
+        }
+    }, cancellationToken);
+
+    /// <summary>
+    /// Reads the listing partition a page at a time. A finished job's entry carries what the listing shows; only the
+    /// entries of jobs that may still change cost a read of their row, all of one page at once.
+    /// </summary>
+    public Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var filter = continuation is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey gt {continuation}");
+        var jobs = new List<JobRecord>();
+        string? last = null;
+        var scanned = 0;
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: TableLimits.MaxBatch, cancellationToken: cancellationToken).AsPages())
+        {
+            var listed = await Task.WhenAll(page.Values.Select(entry => ListedJobAsync(entry, cancellationToken)));
+            for (var i = 0; i < listed.Length; i++)
+            {
+                last = page.Values[i].RowKey;
+                scanned++;
+                if (listed[i] is { } job && (status is null || job.Status == status)) jobs.Add(job);
+                if (jobs.Count == top) return new JobPage(jobs, last);
+            }
+
+            // A rare status may be far back: answer what was found and let the caller continue from here.
+            if (scanned >= MaxListScan) return new JobPage(jobs, page.ContinuationToken is null ? null : last);
+            if (page.ContinuationToken is null) return new JobPage(jobs, null);
+        }
+
+        return new JobPage(jobs, null);
+    }, cancellationToken);
+
+    private async Task<JobRecord?> ListedJobAsync(TableEntity entry, CancellationToken cancellationToken)
+    {
+        if (FinishedJobOf(entry) is { } finished) return finished;
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(entry.GetString("JobId"), JobRow, cancellationToken: cancellationToken);
+        return row.HasValue ? ToJob(row.Value!) : null;
+    }
+
+    public Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IdempotencyPartition} and Timestamp lt {cutoff}");
+        var purged = 0;
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: TableLimits.MaxBatch, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages())
+        {
+            if (page.Values.Count == 0) continue;
+            await DeleteAllAsync(page.Values, cancellationToken);
+            purged += page.Values.Count;
+        }
+
+        return purged;
+    }, cancellationToken);
+
+    public IAsyncEnumerable<string> FindQueuedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        FindJobsAsync(TableClient.CreateQueryFilter($"RowKey eq {JobRow} and Status eq {JobStatus.Queued.ToString()} and CreatedAt lt {cutoff}"), cancellationToken);
+
+    public IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        FindJobsAsync(TableClient.CreateQueryFilter($"RowKey eq {JobRow} and CompletedAt lt {cutoff}"), cancellationToken);
+
+    /// <summary>The ids of the jobs whose rows match <paramref name="filter"/>, across every job's partition.</summary>
+    private async IAsyncEnumerable<string> FindJobsAsync(string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var pages = _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
+        while (await GuardAsync(async () => await pages.MoveNextAsync(), cancellationToken))
+        {
+            foreach (var row in pages.Current.Values) yield return row.PartitionKey;
+        }
+    }
+
+    /// <summary>One entity-group transaction deleting rows of one partition (at most <see cref="TableLimits.MaxBatch"/>).</summary>
+    private Task DeleteAllAsync(IEnumerable<ITableEntity> rows, CancellationToken cancellationToken) =>
+        _table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+
+    private Task GuardAsync(Func<Task> operation, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        await operation();
+        return true;
+    }, cancellationToken);
+
+    /// <summary>Every operation: the table and container exist first, and a transient failure becomes <see cref="StorageUnavailableException"/>.</summary>
+    private Task<T> GuardAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken) => StorageFailures.GuardAsync(async () =>
+    {
+        await storage.EnsureTableAndContainerAsync(cancellationToken);
+        return await operation();
+    }, cancellationToken);
+}
