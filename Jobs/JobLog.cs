@@ -14,6 +14,9 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Error, "Job {JobId} could not be enqueued nor removed; RequeueStrandedJobs queues it once the jobs queue is empty")]
     public static partial void OrphanNotRemoved(ILogger logger, Exception exception, string jobId);
 
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} accepted; its wait was cut short: storage did not answer")]
+    public static partial void WaitCutShort(ILogger logger, Exception exception, string jobId);
+
     [LoggerMessage(LogLevel.Information, "Job {JobId} canceled")]
     public static partial void Canceled(ILogger logger, string jobId);
 

@@ -42,7 +42,5 @@ public sealed class JobMetrics
         _rangeCompute.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(KindTag, kind));
 
     public void Finished(string kind, JobStatus status) =>
-        _finished.Add(1, new KeyValuePair<string, object?>(KindTag, kind), new KeyValuePair<string, object?>(StatusTag, StatusName(status)));
-
-    private static string StatusName(JobStatus status) => status.ToString().ToLowerInvariant();
+        _finished.Add(1, new KeyValuePair<string, object?>(KindTag, kind), new KeyValuePair<string, object?>(StatusTag, status.Name()));
 }

@@ -1,3 +1,5 @@
+using Functions.Compute;
+
 namespace Functions.Jobs;
 
 /// <summary>The stored state of a job: one row in the jobs table.</summary>
@@ -18,7 +20,11 @@ public sealed record JobRecord(
     string? Result = null,
     string? ResultBlob = null,
     string? ResultContentType = null,
-    JobError? Error = null);
+    JobError? Error = null)
+{
+    /// <summary>How the job's chunks are grouped into ranges, once it is planned.</summary>
+    public RangePlan RangePlan => new(ChunkCount, RangeCount);
+}
 
 public sealed record JobError(string Code, string Message);
 

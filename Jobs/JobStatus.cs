@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Reflection;
 using System.Text.Json.Serialization;
 
 namespace Functions.Jobs;
@@ -14,5 +16,20 @@ public enum JobStatus
 
 public static class JobStatusExtensions
 {
+    // The names the API shows, taken from the JSON names above so they are spelled once.
+    private static readonly FrozenDictionary<JobStatus, string> Names = Enum.GetValues<JobStatus>().ToFrozenDictionary(
+        status => status,
+        status => typeof(JobStatus).GetField(status.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()!.Name);
+
     public static bool IsFinished(this JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled;
+
+    /// <summary>The status as the API spells it: <c>queued</c>, <c>running</c>, …</summary>
+    public static string Name(this JobStatus status) => Names[status];
+
+    /// <summary>Every status as the API spells it.</summary>
+    public static IEnumerable<string> AllNames => Enum.GetValues<JobStatus>().Select(Name);
+
+    /// <summary>The status of a name as the API spells it, in any letter case; null for no status.</summary>
+    public static JobStatus? FromName(string name) =>
+        Enum.GetValues<JobStatus>().Cast<JobStatus?>().FirstOrDefault(status => Names[status!.Value].Equals(name, StringComparison.OrdinalIgnoreCase));
 }

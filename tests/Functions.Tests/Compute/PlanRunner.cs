@@ -3,8 +3,8 @@ using Functions.Compute;
 namespace Functions.Tests.Compute;
 
 /// <summary>
-/// Runs a plan the way the app does, only through <see cref="IComputePlan"/>: chunks in contiguous ranges, each range
-/// reduced in chunk order up to the chunk that ends the search, then the range partials reduced and completed.
+/// Runs a plan the way the app does, only through <see cref="IComputePlan"/> and <see cref="RangePlan"/>: chunks in
+/// contiguous ranges, each range reduced up to the chunk that ends the search, then the range partials reduced and completed.
 /// </summary>
 internal static class PlanRunner
 {
@@ -24,28 +24,20 @@ internal static class PlanRunner
     public static async Task<ComputeOutput> RunParallelAsync(
         IComputePlan plan, ComputeExecutor executor, int? chunksPerRange = null, CancellationToken cancellationToken = default)
     {
-        var rangeSize = chunksPerRange ?? plan.ChunkCount;
-        var rangePartials = new List<BinaryData>();
-        for (var from = 0; from < plan.ChunkCount; from += rangeSize)
+        var perRange = chunksPerRange ?? plan.ChunkCount;
+        var ranges = new RangePlan(plan.ChunkCount, (plan.ChunkCount + perRange - 1) / perRange);
+        var rangePartials = new BinaryData?[ranges.RangeCount];
+        for (var index = 0; index < ranges.RangeCount; index++)
         {
-            var to = Math.Min(plan.ChunkCount, from + rangeSize);
-            var results = await executor.ForEachAsync(from, to, index => plan.ComputeChunk(index, cancellationToken), plan.EndsSearch, cancellationToken);
-            var (partials, endsSearch) = UpToEndOfSearch(plan, results, from);
-            rangePartials.Add(plan.Reduce(partials));
-            if (endsSearch) break;
+            var (first, end) = ranges.Bounds(index);
+            var results = await executor.ForEachAsync(first, end, chunk => plan.ComputeChunk(chunk, cancellationToken), plan.EndsSearch, cancellationToken);
+            var (partials, complete) = RangePlan.Decisive(results, plan.EndsSearch);
+            Assert.True(complete, $"A chunk of range {index} was skipped before the search ended.");
+            rangePartials[index] = plan.Reduce(partials);
+            if (plan.EndsSearch(rangePartials[index]!)) break;
         }
-        return plan.Complete(plan.Reduce(rangePartials));
-    }
 
-    private static (List<BinaryData> Partials, bool EndsSearch) UpToEndOfSearch(IComputePlan plan, BinaryData?[] results, int from)
-    {
-        var partials = new List<BinaryData>();
-        for (var i = 0; i < results.Length; i++)
-        {
-            var partial = results[i] ?? throw new InvalidOperationException($"Chunk {from + i} was skipped before the search ended.");
-            partials.Add(partial);
-            if (plan.EndsSearch(partial)) return (partials, true);
-        }
-        return (partials, false);
+        var (needed, _) = RangePlan.Decisive(rangePartials, plan.EndsSearch);
+        return plan.Complete(plan.Reduce(needed));
     }
 }

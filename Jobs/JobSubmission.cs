@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text;
+using Functions.Compute;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Functions.Jobs;
+
+/// <summary>
+/// Accepts a job: validates it against its kind, stores it and queues its start message, so that what is accepted is
+/// never lost and what is refused leaves nothing behind. With an idempotency key, a repeated submit returns the job of
+/// the first.
+/// </summary>
+public sealed class JobSubmission(
+    IJobStore store,
+    IJobQueue queue,
+    ComputeKinds kinds,
+    JobRecovery recovery,
+    TimeProvider time,
+    IOptions<JobOptions> options,
+    ILogger<JobSubmission> logger)
+{
+    /// <summary>
+    /// Throws <see cref="InvalidInputException"/> for bad input, <see cref="IdempotencyKeyReusedException"/> for a key
+    /// reused with another request, and <see cref="QueueUnavailableException"/> when the job could not be queued
+    /// (the queue is too deep or unreachable; nothing is kept).
+    /// </summary>
+    public async Task<JobSnapshot> SubmitAsync(JobRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var input = request.Input.GetRawText();
+        if (input.Length > store.MaxInputLength)
+            throw new InvalidInputException("input", $"'input' must be at most {store.MaxInputLength} characters of JSON.");
+        var kind = kinds.Find(request.Kind) ?? throw new InvalidInputException(
+            "kind", $"Unknown kind '{request.Kind}'. Known kinds: {string.Join(", ", kinds.All.Select(k => k.Name))}.");
+        var plan = kind.Plan(request.Input);
+
+        var id = JobIds.New();
+        if (idempotencyKey is not null)
+        {
+            var claim = new IdempotencyClaim(Sha256(idempotencyKey), id, Sha256($"{kind.Name}\n{input}"));
+            var first = await store.ClaimIdempotencyKeyAsync(claim, cancellationToken);
+            if (first.Fingerprint != claim.Fingerprint) throw new IdempotencyKeyReusedException();
+            id = first.JobId;
+            if (await store.GetAsync(id, cancellationToken) is { } earlier)
+            {
+                await RequeueIfStrandedAsync(earlier.Job);
+                return earlier;
+            }
+        }
+
+        await RefuseWhenQueueTooDeepAsync(cancellationToken);
+        var job = new JobRecord(id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount);
+
+        // Once the row is written the job is seen through to an answer, even if the caller goes away meanwhile.
+        if (await store.TryCreateAsync(job, CancellationToken.None) is not { } version)
+        {
+            // Another submit with the same key stored the job first; it queues it.
+            return await store.GetAsync(id, CancellationToken.None)
+                ?? throw new QueueUnavailableException("Another request with this Idempotency-Key was storing the job and gave up. Try again.");
+        }
+
+        try
+        {
+            await queue.SendAsync(new JobMessage(job.Id), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            JobLog.EnqueueFailed(logger, e, job.Id);
+            return await WithdrawAsync(job, version, e);
+        }
+
+        JobLog.Submitted(logger, job.Id, job.Kind);
+        return new JobSnapshot(job, version, []);
+    }
+
+    /// <summary>A retried submit found its job: the first attempt may have died between storing it and queueing it.</summary>
+    private async Task RequeueIfStrandedAsync(JobRecord job)
+    {
+        try
+        {
+            await recovery.RequeueIfStrandedAsync(job, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The job is stored; the stranded-job timer queues it later.
+            JobLog.EnqueueFailed(logger, e, job.Id);
+        }
+    }
+
+    /// <summary>
+    /// The message could not be sent: withdraws the job and refuses the submit, unless a worker has taken the job
+    /// already (the message did arrive; only the answer to the send was lost), which is then answered as accepted.
+    /// </summary>
+    private async Task<JobSnapshot> WithdrawAsync(JobRecord job, string version, Exception sendFailure)
+    {
+        bool withdrawn;
+        try
+        {
+            withdrawn = await store.TryDeleteUnstartedAsync(job, version, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            JobLog.OrphanNotRemoved(logger, e, job.Id);
+            throw new QueueUnavailableException(
+                "The job could not be queued, nor withdrawn: it may still run later. Retry with the same Idempotency-Key to get that job.", sendFailure);
+        }
+
+        if (withdrawn || await store.GetAsync(job.Id, CancellationToken.None) is not { } taken)
+            throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", sendFailure);
+        return taken;
+    }
+
+    private async Task RefuseWhenQueueTooDeepAsync(CancellationToken cancellationToken)
+    {
+        int depth;
+        try
+        {
+            depth = await queue.GetJobsDepthAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new QueueUnavailableException("The jobs queue is unreachable; nothing was kept. Try again later.", e);
+        }
+
+        if (depth >= options.Value.MaxQueueDepth)
+            throw new QueueUnavailableException($"The jobs queue holds {depth} messages, at its limit of {options.Value.MaxQueueDepth}; nothing was kept. Try again later.");
+    }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
