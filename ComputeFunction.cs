@@ -1,4 +1,5 @@
 using Functions.Jobs;
+using Functions.Storage;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Functions;

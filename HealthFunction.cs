@@ -1,7 +1,7 @@
 using Functions.Health;
 using Functions.Http;
+using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Functions;
@@ -10,23 +10,14 @@ namespace Functions;
 public sealed class HealthFunction(StorageHealth health)
 {
     [Function(nameof(Health))]
-    public async Task<IActionResult> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest request, CancellationToken cancellationToken)
     {
         var report = await health.CheckAsync(cancellationToken);
-        var answer = report.IsHealthy ? new JsonAnswer(StatusCodes.Status200OK, report) : Unhealthy(report);
+        var answer = report.IsHealthy
+            ? Results.Json(report, JobJson.Options, "application/json")
+            : Problems.Of(StatusCodes.Status503ServiceUnavailable, "Storage unreachable", string.Join(" ", report.Failures),
+                extensions: new Dictionary<string, object?> { ["queue"] = report.Queue, ["table"] = report.Table });
         return answer.WithHeader("Cache-Control", "no-store");
-    }
-
-    private static JsonAnswer Unhealthy(HealthReport report)
-    {
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "Storage unreachable",
-            Detail = string.Join(" ", report.Failures),
-            Extensions = { ["queue"] = report.Queue, ["table"] = report.Table },
-        };
-        return new JsonAnswer(StatusCodes.Status503ServiceUnavailable, problem, "application/problem+json");
     }
 }

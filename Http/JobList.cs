@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Functions.Compute;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 
@@ -12,22 +11,23 @@ public sealed partial record JobListQuery(JobStatus? Status, int Top, string? Co
     public const int DefaultTop = 20;
     public const int MaxTop = 100;
 
+    /// <summary>Reads the query; throws <see cref="RequestRefusedException"/> naming a bad value.</summary>
     public static JobListQuery Read(HttpRequest request)
     {
         JobStatus? status = null;
         if (Single(request, "status") is { } statusText)
         {
-            status = Enum.GetValues<JobStatus>().Cast<JobStatus?>().FirstOrDefault(s => s.ToString()!.Equals(statusText, StringComparison.OrdinalIgnoreCase))
-                ?? throw new InvalidInputException("status", $"'status' must be one of {string.Join(", ", Enum.GetNames<JobStatus>().Select(n => n.ToLowerInvariant()))}.");
+            status = JobStatusExtensions.FromName(statusText)
+                ?? throw RequestRefusedException.InvalidQuery("status", $"'status' must be one of {string.Join(", ", JobStatusExtensions.AllNames)}.");
         }
 
         var top = DefaultTop;
         if (Single(request, "top") is { } topText && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top is < 1 or > MaxTop))
-            throw new InvalidInputException("top", $"'top' must be a whole number from 1 to {MaxTop}.");
+            throw RequestRefusedException.InvalidQuery("top", $"'top' must be a whole number from 1 to {MaxTop}.");
 
         var continuation = Single(request, "continuationToken");
         if (continuation is not null && !ContinuationShape().IsMatch(continuation))
-            throw new InvalidInputException("continuationToken", "'continuationToken' must be a token from a previous page.");
+            throw RequestRefusedException.InvalidQuery("continuationToken", "'continuationToken' must be a token from a previous page.");
         return new JobListQuery(status, top, continuation);
     }
 
@@ -38,7 +38,7 @@ public sealed partial record JobListQuery(JobStatus? Status, int Top, string? Co
         {
             0 => null,
             1 => values[0],
-            _ => throw new InvalidInputException(name, $"'{name}' may be given once."),
+            _ => throw RequestRefusedException.InvalidQuery(name, $"'{name}' may be given once."),
         };
     }
 
@@ -55,10 +55,10 @@ public sealed record JobList(IReadOnlyList<JobView> Jobs, string? ContinuationTo
         if (page.Continuation is null) return new JobList(views, null, null);
         var next = QueryString.Create(new Dictionary<string, string?>
         {
-            ["status"] = query.Status?.ToString().ToLowerInvariant(),
+            ["status"] = query.Status?.Name(),
             ["top"] = query.Top.ToString(CultureInfo.InvariantCulture),
             ["continuationToken"] = page.Continuation,
         }.Where(p => p.Value is not null));
-        return new JobList(views, page.Continuation, "/api/jobs" + next);
+        return new JobList(views, page.Continuation, Routes.JobsPath + next);
     }
 }

@@ -1,18 +1,83 @@
 using System.Globalization;
+using System.Text.Json;
 using Functions.Compute;
+using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 
 namespace Functions.Http;
 
-/// <summary>Reads what a jobs request carries: a body up to a size cap, and the <c>wait</c> query value.</summary>
+/// <summary>What <c>POST /api/jobs</c> carries: the job, an optional Idempotency-Key, and how long to wait for the answer.</summary>
+public sealed record SubmitRequest(JobRequest Job, string? IdempotencyKey, TimeSpan Wait);
+
+/// <summary>Reads what a jobs request carries: the body up to a size cap, the <c>Idempotency-Key</c> and the <c>wait</c> query value.</summary>
 public static class JobRequestReader
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     private const int MaxIdempotencyKeyLength = 255;
 
+    /// <summary>
+    /// Reads a submit; throws <see cref="RequestRefusedException"/> for a bad query, content type (415) or size (413),
+    /// and <see cref="InvalidInputException"/> naming the field for a bad job or key.
+    /// </summary>
+    public static async Task<SubmitRequest> ReadSubmitAsync(HttpRequest request, JobOptions options, CancellationToken cancellationToken)
+    {
+        var wait = ReadWait(request, options.MaxWaitSeconds);
+        if (!IsJsonOrUnspecified(request))
+            throw new RequestRefusedException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Send the job as application/json.", "Content-Type");
+        var body = await ReadBodyAsync(request, options.MaxBodyBytes, cancellationToken)
+            ?? throw new RequestRefusedException(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A job request must be at most {options.MaxBodyBytes} bytes.", "body");
+        var job = Parse(body);
+        return new SubmitRequest(job, ReadIdempotencyKey(request), wait);
+    }
+
+    /// <summary>The <c>wait</c> query value in seconds, capped at <paramref name="maxSeconds"/>; zero when absent.</summary>
+    public static TimeSpan ReadWait(HttpRequest request, int maxSeconds)
+    {
+        var values = request.Query["wait"];
+        if (values.Count == 0) return TimeSpan.Zero;
+        if (values.Count > 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            throw RequestRefusedException.InvalidQuery("wait", $"'wait' must be a whole number of seconds from 0 to {maxSeconds}.");
+        return TimeSpan.FromSeconds(Math.Min(seconds, maxSeconds));
+    }
+
+    /// <summary>Parses a body such as <c>{"kind":"primes","input":{"limit":10000000000}}</c>, naming the field at fault.</summary>
+    public static JobRequest Parse(ReadOnlyMemory<byte> body)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException("body", $"The body is not valid JSON: {e.Message}");
+        }
+
+        if (!IsText(root))
+            throw new InvalidInputException("body", "The body holds an escaped lone surrogate (such as \\ud800), which is not text.");
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new InvalidInputException("body", "The body must be a JSON object with 'kind' and 'input'.");
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name is not ("kind" or "input"))
+                throw new InvalidInputException(property.Name, $"Unknown field '{property.Name}'; a job has 'kind' and 'input'.");
+        }
+
+        if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind == JsonValueKind.Null)
+            throw new InvalidInputException("kind", "'kind' is required.");
+        if (kind.ValueKind != JsonValueKind.String)
+            throw new InvalidInputException("kind", "'kind' must be a string.");
+        if (!root.TryGetProperty("input", out var input) || input.ValueKind == JsonValueKind.Null)
+            throw new InvalidInputException("input", "'input' is required.");
+        if (input.ValueKind != JsonValueKind.Object)
+            throw new InvalidInputException("input", "'input' must be a JSON object.");
+        return new JobRequest(kind.GetString()!, input);
+    }
+
     /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes) return null;
         var buffer = new MemoryStream();
@@ -28,7 +93,7 @@ public static class JobRequestReader
     }
 
     /// <summary>True when the content type is absent or JSON (<c>application/json</c> or <c>+json</c>).</summary>
-    public static bool IsJsonOrUnspecified(HttpRequest request)
+    private static bool IsJsonOrUnspecified(HttpRequest request)
     {
         var type = request.ContentType;
         if (string.IsNullOrEmpty(type)) return true;
@@ -38,7 +103,7 @@ public static class JobRequestReader
     }
 
     /// <summary>The <c>Idempotency-Key</c> header: 1 to 255 visible ASCII characters, or null when absent.</summary>
-    public static string? ReadIdempotencyKey(HttpRequest request)
+    private static string? ReadIdempotencyKey(HttpRequest request)
     {
         var values = request.Headers[IdempotencyKeyHeader];
         if (values.Count == 0) return null;
@@ -48,13 +113,25 @@ public static class JobRequestReader
         return key;
     }
 
-    /// <summary>The <c>wait</c> query value in seconds, capped at <paramref name="maxSeconds"/>; zero when absent.</summary>
-    public static TimeSpan ReadWait(HttpRequest request, int maxSeconds)
+    /// <summary>
+    /// False when a name or string holds an escaped lone surrogate ("\ud800"): valid JSON but no text, and reading it
+    /// throws InvalidOperationException wherever it is read later (here, in a kind, in an error message).
+    /// </summary>
+    private static bool IsText(JsonElement element)
     {
-        var values = request.Query["wait"];
-        if (values.Count == 0) return TimeSpan.Zero;
-        if (values.Count > 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            throw new InvalidInputException("wait", $"'wait' must be a whole number of seconds from 0 to {maxSeconds}.");
-        return TimeSpan.FromSeconds(Math.Min(seconds, maxSeconds));
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => element.GetString() is not null,
+                JsonValueKind.Object => element.EnumerateObject().All(property => property.Name is not null && IsText(property.Value)),
+                JsonValueKind.Array => element.EnumerateArray().All(IsText),
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

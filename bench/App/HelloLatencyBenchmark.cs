@@ -5,8 +5,6 @@ using Functions.Compute.Primes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Functions.Bench.App;
@@ -27,10 +25,8 @@ public static class HelloLatencyBenchmark
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var app = builder.Build();
-        var hello = new HelloFunction(null!, null!, null!, Microsoft.Extensions.Options.Options.Create(new Jobs.JobOptions()),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<HelloFunction>.Instance);
-        app.MapGet("/api/hello", async context =>
-            await hello.Hello(context.Request).ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor())));
+        var hello = new HelloFunction(new ComputeKinds([]));
+        app.MapGet("/api/hello", context => hello.Hello(context.Request).ExecuteAsync(context));
         await app.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         await MeasureAsync(client); // warm-up

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Functions.Jobs;
+using Functions.Http;
+using Functions.Storage;
 using Functions.Tests.Fixtures;
 using Microsoft.Azure.Functions.Worker;
 
@@ -12,14 +13,14 @@ public sealed class FunctionsMetadataTests
     private static readonly JsonArray Metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray();
 
     [Theory]
-    [InlineData("Hello", "get", "hello", "Anonymous")]
-    [InlineData("ListKinds", "get", "kinds", "Anonymous")]
-    [InlineData("Health", "get", "health", "Anonymous")]
-    [InlineData("SubmitJob", "post", "jobs", "Function")]
-    [InlineData("ListJobs", "get", "jobs", "Function")]
-    [InlineData("GetJob", "get", "jobs/{id}", "Function")]
-    [InlineData("GetJobResult", "get", "jobs/{id}/result", "Function")]
-    [InlineData("CancelJob", "delete", "jobs/{id}", "Function")]
+    [InlineData(nameof(HelloFunction.Hello), "get", Routes.Hello, "Anonymous")]
+    [InlineData(nameof(HelloFunction.ListKinds), "get", Routes.Kinds, "Anonymous")]
+    [InlineData(nameof(HealthFunction.Health), "get", Routes.Health, "Anonymous")]
+    [InlineData(nameof(JobsFunction.SubmitJob), "post", Routes.Jobs, "Function")]
+    [InlineData(nameof(JobsFunction.ListJobs), "get", Routes.Jobs, "Function")]
+    [InlineData(nameof(JobsFunction.GetJob), "get", Routes.Job, "Function")]
+    [InlineData(nameof(JobsFunction.GetJobResult), "get", Routes.JobResult, "Function")]
+    [InlineData(nameof(JobsFunction.CancelJob), "delete", Routes.Job, "Function")]
     public void HttpFunction_IsDeclaredWithItsRouteMethodAndAuthLevel(string name, string method, string route, string authLevel)
     {
         var trigger = Trigger(name, "httpTrigger");
@@ -62,6 +63,12 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal(inCode, Metadata.Select(f => f!["name"]!.GetValue<string>()).Order());
         Assert.All(Metadata, f => Assert.Equal("Functions.dll", f!["scriptFile"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void RoutePrefix_IsTheOneHostJsonSets()
+    {
+        Assert.Equal(Routes.Prefix, HostJson.Root["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
     }
 
     [Fact]

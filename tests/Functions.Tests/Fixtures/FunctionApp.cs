@@ -2,9 +2,8 @@ using System.Text;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Functions.Jobs;
+using Functions.Storage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,13 +36,12 @@ public sealed class FunctionApp : IAsyncDisposable
             ["Health:DeadlineSeconds"] = "30",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddComputeJobs(builder.Configuration);
+        builder.Services.AddApp(builder.Configuration);
         addTestServices?.Invoke(builder.Services);
         _services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
-        Http = ActivatorUtilities.CreateInstance<HelloFunction>(_services);
+        HttpFunctions = new HttpFunctions(_services);
         Compute = ActivatorUtilities.CreateInstance<ComputeFunction>(_services);
-        Health = ActivatorUtilities.CreateInstance<HealthFunction>(_services);
         // The listener's own client retries like the app's clients, so a test of a storage outage is not held up for
         // the SDK's default 5 retries with exponential backoff (25 s) before a message can be given up.
         var listenerOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
@@ -56,11 +54,9 @@ public sealed class FunctionApp : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public HelloFunction Http { get; }
+    public HttpFunctions HttpFunctions { get; }
 
     public ComputeFunction Compute { get; }
-
-    public HealthFunction Health { get; }
 
     public IJobStore Store => _services.GetRequiredService<IJobStore>();
 
@@ -176,7 +172,7 @@ public sealed class FunctionApp : IAsyncDisposable
     public Task<HttpAnswer> GetAsync(string pathAndQuery) => SendAsync("GET", pathAndQuery);
 
     public Task<HttpAnswer> PostJobAsync(string body, string query = "", string contentType = "application/json", IDictionary<string, string>? headers = null) =>
-        SendAsync("POST", "/api/jobs" + query, body, contentType, headers);
+        SendAsync("POST", Functions.Http.Routes.JobsPath + query, body, contentType, headers);
 
     /// <summary>Submits a job that must be accepted and returns its id.</summary>
     public async Task<string> SubmitAsync(string body)
@@ -216,20 +212,7 @@ public sealed class FunctionApp : IAsyncDisposable
         }
 
         context.Response.Body = new MemoryStream();
-        var segments = path.Trim('/').Split('/');
-        IActionResult result = (method, segments) switch
-        {
-            ("GET", ["api", "hello"]) => Http.Hello(context.Request),
-            ("GET", ["api", "kinds"]) => Http.ListKinds(context.Request),
-            ("GET", ["api", "health"]) => await Health.Health(context.Request, cancellationToken),
-            ("POST", ["api", "jobs"]) => await Http.SubmitJob(context.Request, cancellationToken),
-            ("GET", ["api", "jobs"]) => await Http.ListJobs(context.Request, cancellationToken),
-            ("GET", ["api", "jobs", var id]) => await Http.GetJob(context.Request, id, cancellationToken),
-            ("DELETE", ["api", "jobs", var id]) => await Http.CancelJob(context.Request, id, cancellationToken),
-            ("GET", ["api", "jobs", var id, "result"]) => await Http.GetJobResult(context.Request, id, cancellationToken),
-            _ => throw new ArgumentException($"No function serves {method} {path}."),
-        };
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        if (!await HttpFunctions.InvokeAsync(context, cancellationToken)) throw new ArgumentException($"No function serves {method} {path}.");
         return HttpAnswer.From(context.Response);
     }
 

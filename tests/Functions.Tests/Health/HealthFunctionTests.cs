@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Functions.Health;
+using Functions.Http;
 using Functions.Tests.Fixtures;
 
 namespace Functions.Tests.Health;
@@ -28,7 +29,7 @@ public sealed class HealthFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
         for (var i = 0; i < 3; i++) await _app.RawJobsQueue.SendMessageAsync("waiting");
         await _app.RawPoisonQueue.SendMessageAsync("given up");
 
-        var answer = await _app.GetAsync("/api/health");
+        var answer = await _app.GetAsync(Routes.HealthPath);
 
         Assert.Equal(200, answer.Status);
         Assert.Equal("application/json", answer.ContentType);
@@ -43,7 +44,7 @@ public sealed class HealthFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Health_EmptyQueues_CountsZero()
     {
-        var answer = await _app.GetAsync("/api/health");
+        var answer = await _app.GetAsync(Routes.HealthPath);
 
         Assert.Equal(200, answer.Status);
         Assert.Equal(0, answer.Json.GetProperty("depths").GetProperty("jobs").GetInt32());
@@ -58,7 +59,7 @@ public sealed class HealthFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
         await using var app = new FunctionApp(dead, new Dictionary<string, string?> { ["Health:DeadlineSeconds"] = "3" });
         var clock = Stopwatch.StartNew();
 
-        var answer = await app.GetAsync("/api/health");
+        var answer = await app.GetAsync(Routes.HealthPath);
 
         clock.Stop();
         Assert.Equal(503, answer.Status);

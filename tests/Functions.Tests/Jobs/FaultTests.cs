@@ -1,5 +1,7 @@
 using Functions.Compute;
+using Functions.Http;
 using Functions.Jobs;
+using Functions.Storage;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +30,7 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
         Assert.Equal(3, _faulty.Attempts);
-        Assert.Equal(42, (await _app.GetAsync($"/api/jobs/{id}")).Json.GetProperty("result").GetProperty("answer").GetInt32());
+        Assert.Equal(42, (await _app.GetAsync(Routes.JobPath(id))).Json.GetProperty("result").GetProperty("answer").GetInt32());
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
 
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Failed, Deadline);
 
-        var answer = await _app.GetAsync($"/api/jobs/{id}");
+        var answer = await _app.GetAsync(Routes.JobPath(id));
         Assert.Equal(200, answer.Status);
         Assert.Equal("retries-exhausted", answer.Json.GetProperty("error").GetProperty("code").GetString());
         Assert.DoesNotContain("   at ", answer.Text);
@@ -82,10 +84,10 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var answers = await Task.WhenAll(
             app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}"""),
-            app.GetAsync($"/api/jobs/{id}"),
-            app.GetAsync("/api/jobs"),
-            app.GetAsync($"/api/jobs/{id}/result"),
-            app.DeleteAsync($"/api/jobs/{id}"));
+            app.GetAsync(Routes.JobPath(id)),
+            app.GetAsync(Routes.JobsPath),
+            app.GetAsync(Routes.JobResultPath(id)),
+            app.DeleteAsync(Routes.JobPath(id)));
 
         Assert.All(answers, answer =>
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,18 +24,18 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Hello_WithName_GreetsByName()
     {
-        var answer = await _app.GetAsync("/api/hello?name=Ada");
+        var answer = await _app.GetAsync(Routes.HelloPath + "?name=Ada");
 
         Assert.Equal(200, answer.Status);
         Assert.StartsWith("text/plain", answer.ContentType);
         Assert.Equal("Hello, Ada!", answer.Text);
-        Assert.Equal("Hello, world!", (await _app.GetAsync("/api/hello")).Text);
+        Assert.Equal("Hello, world!", (await _app.GetAsync(Routes.HelloPath)).Text);
     }
 
     [Fact]
     public async Task Kinds_ListsPrimesWithItsLimit()
     {
-        var answer = await _app.GetAsync("/api/kinds");
+        var answer = await _app.GetAsync(Routes.KindsPath);
 
         Assert.Equal(200, answer.Status);
         var primes = answer.Json.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "primes");
@@ -51,21 +52,21 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(202, submit.Status);
         var id = submit.Json.GetProperty("id").GetString()!;
         Assert.True(JobIds.IsWellFormed(id));
-        Assert.Equal($"/api/jobs/{id}", submit.Header("Location"));
+        Assert.Equal(Routes.JobPath(id), submit.Header("Location"));
         Assert.True(int.Parse(submit.Header("Retry-After")!) > 0);
         Assert.Equal("queued", submit.Json.GetProperty("status").GetString());
         Assert.Equal("primes", submit.Json.GetProperty("kind").GetString());
-        Assert.Equal($"/api/jobs/{id}", submit.Json.GetProperty("statusUrl").GetString());
+        Assert.Equal(Routes.JobPath(id), submit.Json.GetProperty("statusUrl").GetString());
         Assert.True(submit.Json.GetProperty("createdAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
 
         var queued = await _app.RawJobsQueue.ReceiveMessageAsync();
         var text = FunctionApp.DecodeAsHost(queued.Value.MessageText);
         Assert.Equal(id, JsonDocument.Parse(text).RootElement.GetProperty("jobId").GetString());
-        Assert.Equal(202, (await _app.GetAsync($"/api/jobs/{id}")).Status);
+        Assert.Equal(202, (await _app.GetAsync(Routes.JobPath(id))).Status);
 
         await _app.Compute.Compute(text, CancellationToken.None);
 
-        var done = await _app.GetAsync($"/api/jobs/{id}");
+        var done = await _app.GetAsync(Routes.JobPath(id));
         Assert.Equal(200, done.Status);
         Assert.Equal("succeeded", done.Json.GetProperty("status").GetString());
         Assert.Equal(78498, done.Json.GetProperty("result").GetProperty("count").GetInt64());
@@ -81,7 +82,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
 
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, TimeSpan.FromMinutes(5));
 
-        var done = await _app.GetAsync($"/api/jobs/{id}");
+        var done = await _app.GetAsync(Routes.JobPath(id));
         Assert.Equal(455052511, done.Json.GetProperty("result").GetProperty("count").GetInt64());
     }
 
@@ -92,7 +93,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
         await using var app = new FunctionApp(azurite.ConnectionString,
             addTestServices: services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow)));
         var id = await app.SubmitAsync("""{"kind":"primes","input":{"limit":100}}""");
-        var waiting = app.GetAsync($"/api/jobs/{id}?wait=60");
+        var waiting = app.GetAsync(Routes.JobPath(id) + "?wait=60");
         Assert.False(waiting.IsCompleted);
 
         await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
@@ -107,7 +108,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":100}}""");
 
-        var answer = await _app.GetAsync($"/api/jobs/{id}?wait=1");
+        var answer = await _app.GetAsync(Routes.JobPath(id) + "?wait=1");
 
         Assert.Equal(202, answer.Status);
         Assert.Equal("queued", answer.Json.GetProperty("status").GetString());
@@ -133,12 +134,12 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":1000}}""");
 
-        var cancel = await _app.DeleteAsync($"/api/jobs/{id}");
+        var cancel = await _app.DeleteAsync(Routes.JobPath(id));
         Assert.Equal(200, cancel.Status);
         Assert.Equal("canceled", cancel.Json.GetProperty("status").GetString());
 
         await _app.PumpUntilAsync(async () => await _app.RawJobsQueue.PeekMessageAsync() is { Value: null }, Deadline);
-        var after = await _app.GetAsync($"/api/jobs/{id}");
+        var after = await _app.GetAsync(Routes.JobPath(id));
         Assert.Equal(200, after.Status);
         Assert.Equal("canceled", after.Json.GetProperty("status").GetString());
         Assert.False(after.Json.TryGetProperty("result", out _));
@@ -153,7 +154,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
         // Only this invocation may run: pumping the queue meanwhile could pick up the job's range messages.
         await FunctionApp.WaitUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Running, Deadline);
 
-        var cancel = await _app.DeleteAsync($"/api/jobs/{id}");
+        var cancel = await _app.DeleteAsync(Routes.JobPath(id));
 
         Assert.Equal("canceled", cancel.Json.GetProperty("status").GetString());
         await computing.WaitAsync(Deadline);
@@ -166,7 +167,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
         var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":10}}""");
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
-        var cancel = await _app.DeleteAsync($"/api/jobs/{id}");
+        var cancel = await _app.DeleteAsync(Routes.JobPath(id));
 
         Assert.Equal(409, cancel.Status);
         Assert.Equal("application/problem+json", cancel.ContentType);
@@ -192,10 +193,10 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Result_OfJsonJob_IsTheResultJson()
     {
         var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":30}}""");
-        Assert.Equal(202, (await _app.GetAsync($"/api/jobs/{id}/result")).Status);
+        Assert.Equal(202, (await _app.GetAsync(Routes.JobResultPath(id))).Status);
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
-        var result = await _app.GetAsync($"/api/jobs/{id}/result");
+        var result = await _app.GetAsync(Routes.JobResultPath(id));
 
         Assert.Equal(200, result.Status);
         Assert.Equal(10, result.Json.GetProperty("count").GetInt64());
@@ -207,10 +208,10 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
         var id = await _app.SubmitAsync("""{"kind":"mandelbrot","input":{"width":320,"height":200,"maxIterations":200}}""");
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
-        var status = await _app.GetAsync($"/api/jobs/{id}");
-        var png = await _app.GetAsync($"/api/jobs/{id}/result");
+        var status = await _app.GetAsync(Routes.JobPath(id));
+        var png = await _app.GetAsync(Routes.JobResultPath(id));
 
-        Assert.Equal($"/api/jobs/{id}/result", status.Json.GetProperty("resultUrl").GetString());
+        Assert.Equal(Routes.JobResultPath(id), status.Json.GetProperty("resultUrl").GetString());
         Assert.Equal(200, png.Status);
         Assert.Equal("image/png", png.ContentType);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Body[..4]);
@@ -224,7 +225,7 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
         var id = await _app.SubmitAsync("""{"kind":"hashsearch","input":{"prefix":"hello","difficulty":8}}""");
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
 
-        var result = (await _app.GetAsync($"/api/jobs/{id}")).Json.GetProperty("result");
+        var result = (await _app.GetAsync(Routes.JobPath(id))).Json.GetProperty("result");
         var nonce = result.GetProperty("nonce").GetUInt64();
         var smallest = Enumerable.Range(0, (int)nonce + 1).Select(n => (ulong)n).First(n => LeadingZeroBits(n) >= 8);
         Assert.Equal(smallest, nonce);

@@ -1,3 +1,4 @@
+using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,11 +81,11 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
         await using var app = await StartAsync();
         var ids = new List<string>();
         for (var i = 0; i < 5; i++) ids.Add(await app.SubmitAsync("""{"kind":"primes","input":{"limit":10}}"""));
-        await app.DeleteAsync($"/api/jobs/{ids[1]}");
+        await app.DeleteAsync(Routes.JobPath(ids[1]));
 
-        var first = await app.GetAsync("/api/jobs?top=3");
+        var first = await app.GetAsync(Routes.JobsPath + "?top=3");
         var next = await app.GetAsync(first.Json.GetProperty("nextUrl").GetString()!);
-        var canceled = await app.GetAsync("/api/jobs?status=canceled&top=100");
+        var canceled = await app.GetAsync(Routes.JobsPath + "?status=canceled&top=100");
 
         Assert.Equal(200, first.Status);
         var listed = first.Json.GetProperty("jobs").EnumerateArray().Concat(next.Json.GetProperty("jobs").EnumerateArray())
@@ -104,7 +105,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
     {
         await using var app = await StartAsync();
 
-        BadInputTests.AssertProblem(await app.GetAsync("/api/jobs" + query), 400, field);
+        BadInputTests.AssertProblem(await app.GetAsync(Routes.JobsPath + query), 400, field);
     }
 
     [Fact]
@@ -117,9 +118,9 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
 
         await app.Services.GetRequiredService<JobRetention>().PurgeAsync(CancellationToken.None);
 
-        BadInputTests.AssertProblem(await app.GetAsync($"/api/jobs/{finished}"), 404, "id");
-        Assert.Equal(202, (await app.GetAsync($"/api/jobs/{queued}")).Status);
-        var listed = (await app.GetAsync("/api/jobs?top=100")).Json.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString());
+        BadInputTests.AssertProblem(await app.GetAsync(Routes.JobPath(finished)), 404, "id");
+        Assert.Equal(202, (await app.GetAsync(Routes.JobPath(queued))).Status);
+        var listed = (await app.GetAsync(Routes.JobsPath + "?top=100")).Json.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString());
         Assert.DoesNotContain(finished, listed);
     }
 
@@ -132,7 +133,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
 
         await app.Services.GetRequiredService<JobRetention>().PurgeAsync(CancellationToken.None);
 
-        Assert.Equal(200, (await app.GetAsync($"/api/jobs/{id}")).Status);
+        Assert.Equal(200, (await app.GetAsync(Routes.JobPath(id))).Status);
     }
 
     private async Task<FunctionApp> StartAsync(IDictionary<string, string?>? settings = null)

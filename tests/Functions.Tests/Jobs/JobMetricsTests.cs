@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Functions.Compute;
+using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,8 +55,8 @@ public sealed class JobMetricsTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":1000000}}""");
 
-        Assert.Equal(200, (await _app.DeleteAsync($"/api/jobs/{id}")).Status);
-        Assert.Equal(200, (await _app.DeleteAsync($"/api/jobs/{id}")).Status);
+        Assert.Equal(200, (await _app.DeleteAsync(Routes.JobPath(id))).Status);
+        Assert.Equal(200, (await _app.DeleteAsync(Routes.JobPath(id))).Status);
 
         var finished = Assert.Single(_recorded.Of(JobMetrics.FinishedName));
         Assert.Equal("canceled", finished.Tags[JobMetrics.StatusTag]);

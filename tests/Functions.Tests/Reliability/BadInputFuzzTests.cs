@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CsCheck;
+using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Xunit.Abstractions;
@@ -60,7 +61,7 @@ public sealed class BadInputFuzzTests(AzuriteFixture azurite, ITestOutputHelper 
         await _app.ClearQueuesAsync();
         var id = await SubmitAsync("""{"kind":"primes","input":{"limit":1000}}""");
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
-        Assert.Equal(168, (await _app.GetAsync($"/api/jobs/{id}/result")).Json.GetProperty("count").GetInt64());
+        Assert.Equal(168, (await _app.GetAsync(Routes.JobResultPath(id))).Json.GetProperty("count").GetInt64());
 
         var tried = byShape.Values.Sum();
         output.WriteLine(

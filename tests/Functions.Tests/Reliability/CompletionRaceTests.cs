@@ -1,4 +1,5 @@
 using Functions.Compute;
+using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Xunit.Abstractions;
@@ -53,7 +54,7 @@ public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelpe
 
             await Task.WhenAll(computing).WaitAsync(Deadline);
 
-            var answer = await _app.GetAsync($"/api/jobs/{id}");
+            var answer = await _app.GetAsync(Routes.JobPath(id));
             Assert.Equal("succeeded", answer.Json.GetProperty("status").GetString());
             Assert.Equal(expected, answer.Json.GetProperty("result").GetRawText());
             Assert.Equal(1, _transitions.FinishesOf(id));
@@ -85,12 +86,12 @@ public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelpe
             switch (variant)
             {
                 case 0:
-                    cancel = Task.Run(() => _app.DeleteAsync($"/api/jobs/{id}"));
+                    cancel = Task.Run(() => _app.DeleteAsync(Routes.JobPath(id)));
                     hold.Release();
                     break;
                 case 1:
                     hold.Release();
-                    cancel = Task.Run(() => _app.DeleteAsync($"/api/jobs/{id}"));
+                    cancel = Task.Run(() => _app.DeleteAsync(Routes.JobPath(id)));
                     break;
                 case 2:
                     var merging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -98,7 +99,7 @@ public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelpe
                     _transitions.BeforeWrite = job => job.Id == id && job.Status == JobStatus.Succeeded ? Signal(merging, canceledFirst.Task) : Task.CompletedTask;
                     hold.Release();
                     await merging.Task.WaitAsync(Deadline);
-                    cancel = Task.FromResult(await _app.DeleteAsync($"/api/jobs/{id}"));
+                    cancel = Task.FromResult(await _app.DeleteAsync(Routes.JobPath(id)));
                     canceledFirst.SetResult();
                     break;
                 default:
@@ -106,7 +107,7 @@ public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelpe
                     _transitions.BeforeWrite = job => job.Id == id && job.Status == JobStatus.Canceled
                         ? Signal(cancelWriting, UntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded))
                         : Task.CompletedTask;
-                    cancel = Task.Run(() => _app.DeleteAsync($"/api/jobs/{id}"));
+                    cancel = Task.Run(() => _app.DeleteAsync(Routes.JobPath(id)));
                     await cancelWriting.Task.WaitAsync(Deadline);
                     hold.Release();
                     break;
@@ -126,7 +127,7 @@ public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelpe
             var settled = await _app.Store.GetAsync(id, CancellationToken.None);
             await _app.Compute.Compute(last, CancellationToken.None);
             await _app.Compute.Compute(start, CancellationToken.None);
-            await _app.DeleteAsync($"/api/jobs/{id}");
+            await _app.DeleteAsync(Routes.JobPath(id));
             var later = await _app.Store.GetAsync(id, CancellationToken.None);
             Assert.Equal(settled!.Version, later!.Version);
             Assert.Equal(settled.Job, later.Job);
@@ -139,8 +140,8 @@ public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelpe
     /// <summary>Canceled with no result and the cancel answered 200, or succeeded with the result and the cancel refused with 409.</summary>
     private async Task<string> AssertConsistentAsync(string id, HttpAnswer cancel)
     {
-        var answer = await _app.GetAsync($"/api/jobs/{id}");
-        var result = await _app.GetAsync($"/api/jobs/{id}/result");
+        var answer = await _app.GetAsync(Routes.JobPath(id));
+        var result = await _app.GetAsync(Routes.JobResultPath(id));
         Assert.Equal(200, answer.Status);
         var status = answer.Json.GetProperty("status").GetString()!;
         if (status == "canceled")

@@ -1,3 +1,4 @@
+using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 
@@ -112,12 +113,12 @@ public sealed class RedeliveryTests(AzuriteFixture azurite) : IAsyncLifetime
         await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Failed, Deadline);
         await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null && (await app.RawPoisonQueue.PeekMessageAsync()).Value is null, Deadline);
 
-        var answer = await app.GetAsync($"/api/jobs/{id}");
+        var answer = await app.GetAsync(Routes.JobPath(id));
         Assert.Equal(200, answer.Status);
         Assert.Equal("failed", answer.Json.GetProperty("status").GetString());
         Assert.Equal("retries-exhausted", answer.Json.GetProperty("error").GetProperty("code").GetString());
         Assert.False(answer.Json.TryGetProperty("result", out _));
-        Assert.Equal(409, (await app.GetAsync($"/api/jobs/{id}/result")).Status);
+        Assert.Equal(409, (await app.GetAsync(Routes.JobResultPath(id))).Status);
         Assert.Equal(new[] { JobStatus.Running, JobStatus.Failed }, _transitions.Of(id));
     }
 
@@ -130,7 +131,7 @@ public sealed class RedeliveryTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task AssertSucceededOnceAsync(string id, int chunks, FunctionApp? app = null)
     {
-        var answer = await (app ?? _app).GetAsync($"/api/jobs/{id}");
+        var answer = await (app ?? _app).GetAsync(Routes.JobPath(id));
         Assert.Equal(200, answer.Status);
         Assert.Equal("succeeded", answer.Json.GetProperty("status").GetString());
         Assert.Equal(SequenceKind.Expected(chunks), answer.Json.GetProperty("result").GetProperty("sequence").EnumerateArray().Select(e => e.GetInt32()));

@@ -1,3 +1,4 @@
+using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Xunit.Abstractions;
@@ -39,7 +40,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
             // Meanwhile everything fails: the invocation in flight (the host would retry its message), reads, submits,
             // and the health probe says so.
             var submitting = app.PostJobAsync(SequenceKind.Job(1));
-            var probing = app.GetAsync("/api/health");
+            var probing = app.GetAsync(Routes.HealthPath);
             var refused = await Task.WhenAll(
                 Record.ExceptionAsync(() => pumping),
                 Record.ExceptionAsync(() => app.Store.GetAsync(expected.Keys.First(), CancellationToken.None)),
@@ -54,13 +55,13 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
             await azurite.DisposeAsync();
             azurite = null;
             azurite = await Azurite.StartAsync(folder, ports);
-            Assert.Equal(200, (await app.GetAsync("/api/health")).Status);
+            Assert.Equal(200, (await app.GetAsync(Routes.HealthPath)).Status);
             await app.PumpUntilAsync(async () => (await StatusesAsync(app, expected.Keys)).All(s => s == JobStatus.Succeeded), Deadline);
             await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null && (await app.RawPoisonQueue.PeekMessageAsync()).Value is null, Deadline);
 
             foreach (var (id, result) in expected)
             {
-                var answer = await app.GetAsync($"/api/jobs/{id}");
+                var answer = await app.GetAsync(Routes.JobPath(id));
                 Assert.Equal("succeeded", answer.Json.GetProperty("status").GetString());
                 Assert.Equal(result, answer.Json.GetProperty("result").GetRawText());
                 Assert.Equal(1, transitions.FinishesOf(id));

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Functions.Jobs;
 
-namespace Functions.Jobs;
+namespace Functions.Http;
 
 /// <summary>What the API shows of a job.</summary>
 public sealed record JobView(
@@ -34,12 +35,8 @@ public sealed record JobView(
             job.StartedAt,
             job.CompletedAt,
             job.Result is null ? null : JsonDocument.Parse(job.Result).RootElement.Clone(),
-            job.Status == JobStatus.Succeeded && job.ResultBlob is not null ? ResultPath(job.Id) : null,
+            job.Status == JobStatus.Succeeded && job.ResultBlob is not null ? Routes.JobResultPath(job.Id) : null,
             job.Error,
-            StatusPath(job.Id));
+            Routes.JobPath(job.Id));
     }
-
-    public static string StatusPath(string id) => $"/api/jobs/{id}";
-
-    public static string ResultPath(string id) => $"/api/jobs/{id}/result";
 }

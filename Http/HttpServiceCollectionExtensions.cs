@@ -1,0 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Functions.Http;
+
+public static class HttpServiceCollectionExtensions
+{
+    /// <summary>The HTTP face's answers.</summary>
+    public static IServiceCollection AddHttpApi(this IServiceCollection services) => services.AddSingleton<JobAnswers>();
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Functions.Compute;
+using Functions.Jobs;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Functions.Http;
+
+/// <summary>
+/// What the jobs API answers. <see cref="RunAsync"/> runs an endpoint and is the one place where the app's exceptions
+/// become problems; the other members turn what the services return into answers.
+/// </summary>
+public sealed class JobAnswers(IOptions<JobOptions> options, ILogger<JobAnswers> logger)
+{
+    private const string Json = "application/json";
+
+    private string RetryAfter => options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Runs an endpoint; a refused request, bad input or unavailable storage answers its problem, never a bare 500.</summary>
+    public async Task<IResult> RunAsync(Func<Task<IResult>> endpoint)
+    {
+        try
+        {
+            return await endpoint();
+        }
+        catch (RequestRefusedException e)
+        {
+            return Problems.Of(e.Status, e.Title, e.Message, e.Field);
+        }
+        catch (InvalidInputException e)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "Invalid job request", e.Message, e.Field);
+        }
+        catch (IdempotencyKeyReusedException e)
+        {
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", e.Message, JobRequestReader.IdempotencyKeyHeader);
+        }
+        catch (QueueUnavailableException e)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", e.Message).WithHeader("Retry-After", RetryAfter);
+        }
+        catch (StorageUnavailableException e)
+        {
+            HttpLog.StorageUnavailable(logger, e);
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "The job store could not be reached. Try again later.")
+                .WithHeader("Retry-After", RetryAfter);
+        }
+    }
+
+    /// <summary>The job: 200 once it has finished, else 202 with <c>Retry-After</c>; 404 for an unknown id.</summary>
+    public IResult Status(JobSnapshot? job, string id)
+    {
+        if (job is null) return Problems.NotFound(id);
+        var view = JobView.From(job);
+        return view.Status.IsFinished()
+            ? Results.Json(view, JobJson.Options, Json, StatusCodes.Status200OK)
+            : Results.Json(view, JobJson.Options, Json, StatusCodes.Status202Accepted).WithHeader("Retry-After", RetryAfter);
+    }
+
+    /// <summary>A submitted job, with its <c>Location</c>.</summary>
+    public IResult Accepted(JobSnapshot job) => Status(job, job.Job.Id).WithHeader("Location", Routes.JobPath(job.Job.Id));
+
+    public IResult List(JobPage page, JobListQuery query) => Results.Json(JobList.From(page, query), JobJson.Options, Json);
+
+    /// <summary>The result alone: its JSON or its stored content; 202 while unfinished, 409 when the job ended without one.</summary>
+    public IResult Result(JobResult? result, string id)
+    {
+        if (result is null) return Problems.NotFound(id);
+        var job = result.Job.Job;
+        if (!job.Status.IsFinished()) return Status(result.Job, id);
+        if (job.Status != JobStatus.Succeeded)
+            return Problems.Of(StatusCodes.Status409Conflict, "No result", $"The job is {job.Status.Name()} and has no result.", "id");
+        if (job.ResultBlob is null) return Results.Json(JobView.From(result.Job).Result, JobJson.Options, Json);
+        return result.Content is { } content
+            ? Results.Bytes(content.ToMemory(), job.ResultContentType ?? "application/octet-stream")
+            : Problems.NotFound(id);
+    }
+
+    /// <summary>200 with the job canceled; 409 when it had finished already; 404 for an unknown id.</summary>
+    public IResult Canceled(JobSnapshot? job, string id)
+    {
+        if (job is null) return Problems.NotFound(id);
+        if (job.Job.Status == JobStatus.Canceled) return Results.Json(JobView.From(job), JobJson.Options, Json);
+        return Problems.Of(StatusCodes.Status409Conflict, "Job already finished", $"The job is {job.Job.Status.Name()}; only a queued or running job can be canceled.", "id");
+    }
+}
