@@ -1,10 +1,32 @@
-using Functions.Jobs;
-using Functions.Telemetry;
+using Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Services.AddComputeJobs(builder.Configuration);
-builder.Services.AddTelemetry(builder.Configuration);
+builder.Services.AddApp(builder.Configuration);
 builder.Build().Run();
+
+namespace Functions
+{
+    using Functions.Compute;
+    using Functions.Health;
+    using Functions.Http;
+    using Functions.Jobs;
+    using Functions.Storage;
+    using Functions.Telemetry;
+    using Microsoft.Extensions.Configuration;
+    using Microsoft.Extensions.DependencyInjection;
+
+    public static class App
+    {
+        /// <summary>The app's parts, each registered beside its code. The tests compose the app with this too.</summary>
+        public static IServiceCollection AddApp(this IServiceCollection services, IConfiguration configuration) => services
+            .AddStorage(configuration)
+            .AddCompute(configuration)
+            .AddJobs(configuration)
+            .AddHttpApi()
+            .AddHealth(configuration)
+            .AddTelemetry(configuration);
+    }
+}

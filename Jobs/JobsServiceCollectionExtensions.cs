@@ -1,5 +1,3 @@
-using Functions.Compute;
-using Functions.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,28 +5,25 @@ namespace Functions.Jobs;
 
 public static class JobsServiceCollectionExtensions
 {
-    /// <summary>The app's composition: storage clients, the job services, the compute executor and the kinds.</summary>
-    public static IServiceCollection AddComputeJobs(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The job lifecycle: submitting and reading jobs (HTTP side), running them (queue side), recovery, retention and metrics.</summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section));
-        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section))
-            .Validate(health => health.DeadlineSeconds > 0, $"{HealthOptions.Section}:{nameof(HealthOptions.DeadlineSeconds)} must be at least 1.")
-            .ValidateOnStart();
-        services.AddStorageClients(configuration);
         services.AddSingleton(TimeProvider.System);
-
-        services.AddSingleton<StorageInitializer>();
-        services.AddSingleton<IJobStore, TableJobStore>();
-        services.AddSingleton<JobQueue>();
-        services.AddSingleton<JobSignals>();
-        services.AddSingleton<JobService>();
-        services.AddSingleton<JobRunner>();
-        services.AddSingleton<JobRetention>();
-        services.AddSingleton<JobRecovery>();
         services.AddMetrics();
         services.AddSingleton<JobMetrics>();
-        services.AddSingleton<StorageHealth>();
-        services.AddCompute(configuration);
+        services.AddSingleton<JobSignals>();
+
+        services.AddSingleton<JobSubmission>();
+        services.AddSingleton<JobService>();
+
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<JobStart>();
+        services.AddSingleton<RangeComputation>();
+        services.AddSingleton<JobCompletion>();
+
+        services.AddSingleton<JobRecovery>();
+        services.AddSingleton<JobRetention>();
         return services;
     }
 }
