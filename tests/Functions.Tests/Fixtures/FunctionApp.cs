@@ -56,6 +56,9 @@ public sealed class FunctionApp : IAsyncDisposable
 
     public HttpFunctions HttpFunctions { get; }
 
+    /// <summary>Serves the app's HTTP functions over real HTTP on a free loopback port until the server is disposed.</summary>
+    public Task<AppServer> ServeAsync() => AppServer.StartAsync(HttpFunctions);
+
     public ComputeFunction Compute { get; }
 
     public IJobStore Store => _services.GetRequiredService<IJobStore>();

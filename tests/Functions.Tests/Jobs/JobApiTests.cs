@@ -246,4 +246,23 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
 
         return bits;
     }
+
+    [Fact]
+    public async Task OverRealHttp_SubmitAwaitedAndResultFetched_AnswersAsTheHostWould()
+    {
+        await using var server = await _app.ServeAsync();
+        await using var listening = _app.StartListening();
+        using var http = server.CreateClient();
+
+        using var submit = await http.PostAsync(Routes.JobsPath + "?wait=60", new StringContent(
+            """{"kind":"mandelbrot","input":{"width":64,"height":48,"maxIterations":100}}""", System.Text.Encoding.UTF8, "application/json"));
+        var job = JsonDocument.Parse(await submit.Content.ReadAsStringAsync()).RootElement;
+        using var png = await http.GetAsync(job.GetProperty("resultUrl").GetString());
+
+        Assert.Equal(200, (int)submit.StatusCode);
+        Assert.Equal(Routes.JobPath(job.GetProperty("id").GetString()!), submit.Headers.Location?.OriginalString);
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(job.GetProperty("result").GetProperty("pngBytes").GetInt32(), (await png.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Equal(404, (int)(await http.GetAsync("/api/nothing")).StatusCode);
+    }
 }
