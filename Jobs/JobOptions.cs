@@ -17,6 +17,12 @@ public sealed class JobOptions
     /// <summary>Submits are refused (503) while the jobs queue holds this many messages, rather than growing without bound.</summary>
     public int MaxQueueDepth { get; set; } = 10_000;
 
+    /// <summary>
+    /// The most reads a second this instance spends watching jobs for callers that wait on them (<c>?wait=</c>): with
+    /// more jobs watched than this, each is read less often. Jobs computed on this instance need no reads.
+    /// </summary>
+    public int WatchReadsPerSecond { get; set; } = 50;
+
     /// <summary>Finished jobs, their results and idempotency keys are purged this long after they finish.</summary>
     public int RetentionHours { get; set; } = 7 * 24;
 }

@@ -6,14 +6,12 @@ namespace Functions.Jobs;
 public sealed class JobService(
     JobSubmission submission,
     IJobStore store,
+    JobWatch watch,
     JobSignals signals,
     TimeProvider time,
     JobMetrics metrics,
     ILogger<JobService> logger)
 {
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
-
     /// <summary>
     /// Accepts a job (see <see cref="JobSubmission"/>) and, with a <paramref name="wait"/>, holds on until it finishes.
     /// Storage failing during that wait answers the job as accepted, so the caller does not submit it twice.
@@ -24,7 +22,7 @@ public sealed class JobService(
         if (wait <= TimeSpan.Zero) return job;
         try
         {
-            return await WaitAsync(job.Job.Id, wait, cancellationToken) ?? job;
+            return await watch.WaitAsync(job.Job.Id, wait, job, cancellationToken) ?? job;
         }
         catch (StorageUnavailableException e)
         {
@@ -41,29 +39,8 @@ public sealed class JobService(
         JobIds.IsWellFormed(id) ? store.GetAsync(id, cancellationToken) : Task.FromResult<JobSnapshot?>(null);
 
     /// <summary>Reads the job, holding on (without a thread) until it finishes or <paramref name="wait"/> ends. Null for an unknown id.</summary>
-    public async Task<JobSnapshot?> WaitAsync(string id, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        if (!JobIds.IsWellFormed(id)) return null;
-        var deadline = time.GetUtcNow() + wait;
-        var poll = FirstPoll;
-        while (true)
-        {
-            var finished = signals.WhenFinished(id);
-            try
-            {
-                var snapshot = await store.GetAsync(id, cancellationToken);
-                var left = deadline - time.GetUtcNow();
-                if (snapshot is null || snapshot.Job.Status.IsFinished() || left <= TimeSpan.Zero) return snapshot;
-                await Task.WhenAny(finished, Task.Delay(Min(poll, left), time, cancellationToken));
-                cancellationToken.ThrowIfCancellationRequested();
-                poll = Min(poll * 2, LongestPoll);
-            }
-            finally
-            {
-                signals.StopWaiting(id, finished);
-            }
-        }
-    }
+    public Task<JobSnapshot?> WaitAsync(string id, TimeSpan wait, CancellationToken cancellationToken) =>
+        wait <= TimeSpan.Zero || !JobIds.IsWellFormed(id) ? GetAsync(id, cancellationToken) : watch.WaitAsync(id, wait, null, cancellationToken);
 
     /// <summary>The job and, when its result is stored apart (such as a PNG), that content. Null for an unknown id.</summary>
     public async Task<JobResult?> GetResultAsync(string id, CancellationToken cancellationToken)
@@ -88,13 +65,11 @@ public sealed class JobService(
         {
             JobLog.Canceled(logger, id);
             metrics.Finished(snapshot.Job.Kind, JobStatus.Canceled);
-            signals.Finished(id);
+            signals.Finished(snapshot);
         }
 
         return snapshot;
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
 
 /// <summary>A job, and its result content when that is stored apart from the job (null when it is not, or is gone).</summary>

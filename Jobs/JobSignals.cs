@@ -3,57 +3,24 @@ using System.Collections.Concurrent;
 namespace Functions.Jobs;
 
 /// <summary>
-/// In-process shortcuts between the HTTP side and the compute side of one instance: a finished job wakes its
-/// waiters at once, and a cancel stops a computation running here at once. Other instances learn the same
-/// through storage, by polling.
+/// In-process shortcuts between the two sides of one instance: a job's changes seen here reach its watchers at once
+/// (<see cref="JobWatch"/>), and a job that ends stops its computations running here at once. Other instances learn
+/// the same through storage.
 /// </summary>
-public sealed class JobSignals
+public sealed class JobSignals(JobWatch watch)
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Waiters> _finished = [];
     private readonly ConcurrentDictionary<CancellationTokenSource, string> _running = new();
 
-    /// <summary>A task that completes when this instance sees the job finish; pair it with <see cref="StopWaiting"/>.</summary>
-    public Task WhenFinished(string jobId)
-    {
-        lock (_gate)
-        {
-            if (!_finished.TryGetValue(jobId, out var waiters)) _finished[jobId] = waiters = new Waiters();
-            waiters.Count++;
-            return waiters.Source.Task;
-        }
-    }
+    /// <summary>The job changed here (started, progressed): its watchers get the new state.</summary>
+    public void Changed(JobSnapshot snapshot) => watch.Publish(snapshot);
 
-    /// <summary>One waiter is done waiting; the job is forgotten once no one waits for it.</summary>
-    public void StopWaiting(string jobId, Task finished)
+    /// <summary>The job ended here: its watchers get the final state, and its computations here stop.</summary>
+    public void Finished(JobSnapshot snapshot)
     {
-        lock (_gate)
-        {
-            if (_finished.TryGetValue(jobId, out var waiters) && waiters.Source.Task == finished && --waiters.Count == 0)
-                _finished.Remove(jobId);
-        }
-    }
-
-    public void Finished(string jobId)
-    {
-        Waiters? waiters;
-        lock (_gate) _finished.Remove(jobId, out waiters);
-        waiters?.Source.TrySetResult();
-        CancelRunning(jobId);
-    }
-
-    /// <summary>Registers a computation of the job on this instance; dispose the registration when it ends.</summary>
-    public IDisposable Running(string jobId, CancellationTokenSource cancellation)
-    {
-        _running[cancellation] = jobId;
-        return new Registration(() => _running.TryRemove(cancellation, out _));
-    }
-
-    private void CancelRunning(string jobId)
-    {
+        watch.Publish(snapshot);
         foreach (var (cancellation, runningJob) in _running)
         {
-            if (runningJob != jobId) continue;
+            if (runningJob != snapshot.Job.Id) continue;
             try
             {
                 cancellation.Cancel();
@@ -65,11 +32,11 @@ public sealed class JobSignals
         }
     }
 
-    private sealed class Waiters
+    /// <summary>Registers a computation of the job on this instance; dispose the registration when it ends.</summary>
+    public IDisposable Running(string jobId, CancellationTokenSource cancellation)
     {
-        public TaskCompletionSource Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public int Count { get; set; }
+        _running[cancellation] = jobId;
+        return new Registration(() => _running.TryRemove(cancellation, out _));
     }
 
     private sealed class Registration(Action remove) : IDisposable

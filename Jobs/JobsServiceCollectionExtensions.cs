@@ -12,6 +12,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<JobMetrics>();
+        services.AddSingleton<JobWatch>();
         services.AddSingleton<JobSignals>();
 
         services.AddSingleton<JobSubmission>();

@@ -1,0 +1,220 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+
+namespace Functions.Jobs;
+
+/// <summary>
+/// What this instance knows of the jobs its callers wait on or watch. All the callers of one job share one read of its
+/// row per interval; the interval starts short and doubles, and with many jobs watched it grows so that the reads stay
+/// within <see cref="JobOptions.WatchReadsPerSecond"/>. A job computed on this instance is pushed here as it changes
+/// (<see cref="Publish"/>), with no read, and no read is made while such pushes come. The last caller to leave a job
+/// stops its reads: nothing is left behind.
+/// </summary>
+public sealed class JobWatch(IJobStore store, TimeProvider time, IOptions<JobOptions> options)
+{
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Watched> _jobs = [];
+
+    /// <summary>How many jobs are watched on this instance now.</summary>
+    public int WatchedJobs
+    {
+        get
+        {
+            lock (_gate) return _jobs.Count;
+        }
+    }
+
+    /// <summary>
+    /// The job as it is now, then each time it changes, until it has finished (the last state yielded) or the caller
+    /// stops. <paramref name="known"/> is a state the caller has just read or written, used instead of a first read.
+    /// Nothing for an unknown job.
+    /// </summary>
+    public async IAsyncEnumerable<JobSnapshot> WatchAsync(string id, JobSnapshot? known, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var watched = Join(id, known);
+        try
+        {
+            var (current, next) = watched.Now();
+            if (current is null)
+            {
+                await watched.FirstReadAsync(token => store.GetAsync(id, token), cancellationToken);
+                (current, next) = watched.Now();
+                if (current is null) yield break;
+            }
+
+            while (true)
+            {
+                yield return current;
+                if (current.Job.Status.IsFinished()) yield break;
+                await next.WaitAsync(cancellationToken);
+                // Once known, the latest state only moves on, never back to null.
+                (var latest, next) = watched.Now();
+                current = latest!;
+            }
+        }
+        finally
+        {
+            Leave(id, watched);
+        }
+    }
+
+    /// <summary>The job once it has finished, or as it stands when <paramref name="wait"/> ends; null for an unknown job.</summary>
+    public async Task<JobSnapshot?> WaitAsync(string id, TimeSpan wait, JobSnapshot? known, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(wait, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var last = known;
+        try
+        {
+            await foreach (var snapshot in WatchAsync(id, known, either.Token)) last = snapshot;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The wait is over: answer the last state seen.
+        }
+
+        return last;
+    }
+
+    /// <summary>A state of a job seen on this instance (it computes the job, or a request changed it): its watchers get it with no read.</summary>
+    public void Publish(JobSnapshot snapshot)
+    {
+        Watched? watched;
+        lock (_gate) _jobs.TryGetValue(snapshot.Job.Id, out watched);
+        watched?.Take(snapshot, pushedAt: time.GetUtcNow());
+    }
+
+    private Watched Join(string id, JobSnapshot? known)
+    {
+        Watched watched;
+        lock (_gate)
+        {
+            if (!_jobs.TryGetValue(id, out watched!))
+            {
+                _jobs[id] = watched = new Watched();
+                _ = PollAsync(id, watched);
+            }
+
+            watched.Watchers++;
+        }
+
+        if (known is not null) watched.Take(known, pushedAt: null);
+        return watched;
+    }
+
+    private void Leave(string id, Watched watched)
+    {
+        lock (_gate)
+        {
+            if (--watched.Watchers > 0) return;
+            _jobs.Remove(id);
+        }
+
+        watched.Stop.Cancel();
+    }
+
+    /// <summary>One read of the job per interval for all its watchers, skipped while this instance pushes its changes.</summary>
+    private async Task PollAsync(string id, Watched watched)
+    {
+        var interval = FirstPoll;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, time, watched.Stop.Token);
+                interval = Min(interval * 2, Longest());
+                if (time.GetUtcNow() - watched.LastPushed < interval) continue;
+                try
+                {
+                    if (await store.GetAsync(id, watched.Stop.Token) is { } snapshot) watched.Take(snapshot, pushedAt: null);
+                }
+                catch (StorageUnavailableException)
+                {
+                    // The watchers keep the last state they saw; the next interval tries again.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (watched.Stop.IsCancellationRequested)
+        {
+            // The last watcher left.
+        }
+    }
+
+    /// <summary>The longest interval: 1 s, or longer when the watched jobs would otherwise read more than the budget.</summary>
+    private TimeSpan Longest() => Max(LongestPoll, TimeSpan.FromSeconds((double)WatchedJobs / options.Value.WatchReadsPerSecond));
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>One watched job: its latest known state, and a task that completes at the next change.</summary>
+    private sealed class Watched
+    {
+        private readonly Lock _gate = new();
+        private JobSnapshot? _latest;
+        private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Task? _firstRead;
+
+        public int Watchers { get; set; }
+
+        public CancellationTokenSource Stop { get; } = new();
+
+        public DateTimeOffset LastPushed { get; private set; } = DateTimeOffset.MinValue;
+
+        public (JobSnapshot? Latest, Task Next) Now()
+        {
+            lock (_gate) return (_latest, _next.Task);
+        }
+
+        /// <summary>
+        /// The first read of a job, shared by the watchers that join while it is under way. It runs until the last
+        /// watcher leaves, not on any one caller's token; a failed one is tried afresh by the next caller.
+        /// </summary>
+        public Task FirstReadAsync(Func<CancellationToken, Task<JobSnapshot?>> read, CancellationToken cancellationToken)
+        {
+            Task first;
+            lock (_gate)
+            {
+                if (_firstRead is null || _firstRead.IsFaulted || _firstRead.IsCanceled) _firstRead = ReadAsync();
+                first = _firstRead;
+            }
+
+            return first.WaitAsync(cancellationToken);
+
+            async Task ReadAsync()
+            {
+                if (await read(Stop.Token) is { } snapshot) Take(snapshot, pushedAt: null);
+            }
+        }
+
+        /// <summary>Keeps <paramref name="seen"/> when it is news: a later status, or the same status with more done.</summary>
+        public void Take(JobSnapshot seen, DateTimeOffset? pushedAt)
+        {
+            TaskCompletionSource changed;
+            lock (_gate)
+            {
+                if (pushedAt is { } at) LastPushed = at;
+                if (_latest is not null && !IsNews(_latest, seen)) return;
+                _latest = seen;
+                changed = _next;
+                _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            changed.SetResult();
+        }
+
+        private static bool IsNews(JobSnapshot known, JobSnapshot seen) =>
+            Rank(seen.Job.Status) > Rank(known.Job.Status)
+            || (seen.Job.Status == known.Job.Status && !known.Job.Status.IsFinished() && seen.ChunksDone > known.ChunksDone);
+
+        private static int Rank(JobStatus status) => status switch
+        {
+            JobStatus.Queued => 0,
+            JobStatus.Running => 1,
+            _ => 2,
+        };
+    }
+}

@@ -1,0 +1,142 @@
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
+
+namespace Functions.Tests.Jobs;
+
+/// <summary>Waiting callers are not the storage load: shared reads, a budget of reads a second, pushes with no read, nothing left behind.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly StoreCalls _reads = new();
+    private FunctionApp _app = null!;
+
+    private JobWatch Watch => _app.Services.GetRequiredService<JobWatch>();
+
+    public Task InitializeAsync()
+    {
+        _app = new FunctionApp(azurite.ConnectionString, addTestServices: services =>
+        {
+            services.AddSingleton<TimeProvider>(_clock);
+            _reads.Register(services);
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task ManyWaitersOfOneJob_ShareOneReadPerInterval()
+    {
+        var job = await QueuedJobAsync();
+        using var gone = new CancellationTokenSource();
+        var waiters = Enumerable.Range(0, 10).Select(_ => Watch.WaitAsync(job.Job.Id, TimeSpan.FromMinutes(5), null, gone.Token)).ToList();
+        await _reads.SettledAsync();
+        var firstReads = _reads.Of(nameof(IJobStore.GetAsync));
+
+        await AdvanceAsync(TimeSpan.FromSeconds(10));
+
+        // One shared first read, then the intervals: 0.1, 0.2, 0.4, 0.8 s, then every second: 4 + 8 reads in 10 s.
+        Assert.Equal(1, firstReads);
+        Assert.InRange(_reads.Of(nameof(IJobStore.GetAsync)) - firstReads, 11, 13);
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(waiters));
+    }
+
+    [Fact]
+    public async Task FiveHundredWaiters_ReadWithinTheBudgetNotOncePerWaiter()
+    {
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => QueuedJobAsync()));
+        using var gone = new CancellationTokenSource();
+        var waiters = jobs.Select(job => Watch.WaitAsync(job.Job.Id, TimeSpan.FromMinutes(5), job, gone.Token)).ToList();
+        await AdvanceAsync(TimeSpan.FromSeconds(20));
+        var before = _reads.Of(nameof(IJobStore.GetAsync));
+
+        await AdvanceAsync(TimeSpan.FromSeconds(20));
+
+        var perSecond = (_reads.Of(nameof(IJobStore.GetAsync)) - before) / 20.0;
+        var budget = new Functions.Jobs.JobOptions().WatchReadsPerSecond;
+        output.WriteLine($"500 waiters on 500 unfinished jobs: {perSecond:0.0} reads/s (budget {budget})");
+        // Polling each job every second, as each waiter did before, reads 500 a second.
+        Assert.InRange(perSecond, 1, budget * 1.1);
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(waiters));
+    }
+
+    [Fact]
+    public async Task PublishedFinish_WakesTheWaiterWithNoRead()
+    {
+        var job = await QueuedJobAsync();
+        var waiting = Watch.WaitAsync(job.Job.Id, TimeSpan.FromMinutes(5), job, CancellationToken.None);
+
+        Watch.Publish(job with { Job = job.Job with { Status = JobStatus.Succeeded, Result = """{"count":4}""" } });
+
+        Assert.Equal(JobStatus.Succeeded, (await waiting)!.Job.Status);
+        Assert.Equal(0, _reads.Of(nameof(IJobStore.GetAsync)));
+    }
+
+    [Fact]
+    public async Task CallerGoesAway_NothingIsLeftBehind()
+    {
+        var job = await QueuedJobAsync();
+        using var gone = new CancellationTokenSource();
+        var waiting = Watch.WaitAsync(job.Job.Id, TimeSpan.FromMinutes(5), job, gone.Token);
+        Assert.Equal(1, Watch.WatchedJobs);
+
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        var reads = _reads.Of(nameof(IJobStore.GetAsync));
+        await AdvanceAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, Watch.WatchedJobs);
+        Assert.Equal(reads, _reads.Of(nameof(IJobStore.GetAsync)));
+    }
+
+    [Fact]
+    public async Task WaitEnds_AnswersTheLastStateSeen()
+    {
+        var job = await QueuedJobAsync();
+        var waiting = Watch.WaitAsync(job.Job.Id, TimeSpan.FromSeconds(2), job, CancellationToken.None);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(JobStatus.Queued, (await waiting)!.Job.Status);
+        Assert.Equal(0, Watch.WatchedJobs);
+    }
+
+    [Fact]
+    public async Task Finished_CancelsTheJobsComputationsHereOnly()
+    {
+        var signals = _app.Services.GetRequiredService<JobSignals>();
+        var job = await QueuedJobAsync();
+        using var mine = new CancellationTokenSource();
+        using var other = new CancellationTokenSource();
+        using var registered = signals.Running(job.Job.Id, mine);
+        using var otherRegistered = signals.Running("other", other);
+
+        signals.Finished(job with { Job = job.Job with { Status = JobStatus.Canceled } });
+
+        Assert.True(mine.IsCancellationRequested);
+        Assert.False(other.IsCancellationRequested);
+    }
+
+    private async Task<JobSnapshot> QueuedJobAsync()
+    {
+        var job = new JobRecord(JobIds.New(), "primes", "{}", JobStatus.Queued, _clock.GetUtcNow(), ChunkCount: 1);
+        return new JobSnapshot(job, (await _app.Store.TryCreateAsync(job, CancellationToken.None))!, []);
+    }
+
+    /// <summary>Moves the clock in steps of 100 ms, letting the reads each step starts finish before the next.</summary>
+    private async Task AdvanceAsync(TimeSpan span)
+    {
+        for (var moved = TimeSpan.Zero; moved < span; moved += TimeSpan.FromMilliseconds(100))
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+            await _reads.SettledAsync();
+        }
+    }
+}
