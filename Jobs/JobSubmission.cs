@@ -20,6 +20,12 @@ public sealed class JobSubmission(
     IOptions<JobOptions> options,
     ILogger<JobSubmission> logger)
 {
+    /// <summary>How stale the queue depth behind backpressure may be: one read a second serves every submit meanwhile.</summary>
+    public static readonly TimeSpan DepthFreshness = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _depthGate = new();
+    private (Task<int> Read, DateTimeOffset At)? _depth;
+
     /// <summary>
     /// Throws <see cref="InvalidInputException"/> for bad input, <see cref="IdempotencyKeyReusedException"/> for a key
     /// reused with another request, and <see cref="QueueUnavailableException"/> when the job could not be queued
@@ -115,7 +121,7 @@ public sealed class JobSubmission(
         int depth;
         try
         {
-            depth = await queue.GetJobsDepthAsync(cancellationToken);
+            depth = await QueueDepthAsync().WaitAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -124,6 +130,18 @@ public sealed class JobSubmission(
 
         if (depth >= options.Value.MaxQueueDepth)
             throw new QueueUnavailableException($"The jobs queue holds {depth} messages, at its limit of {options.Value.MaxQueueDepth}; nothing was kept. Try again later.");
+    }
+
+    /// <summary>The jobs queue's depth, read at most once per <see cref="DepthFreshness"/> and shared, without any one caller's token.</summary>
+    private Task<int> QueueDepthAsync()
+    {
+        lock (_depthGate)
+        {
+            var now = time.GetUtcNow();
+            if (_depth is not { } depth || depth.Read.IsFaulted || depth.Read.IsCanceled || now - depth.At >= DepthFreshness)
+                _depth = depth = (queue.GetJobsDepthAsync(CancellationToken.None), now);
+            return depth.Read;
+        }
     }
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -2,6 +2,7 @@ using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.Tests.Jobs;
 
@@ -60,9 +61,14 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
     [Fact]
     public async Task Submit_QueueAtItsLimit_Answers503WithRetryAfterAndKeepsNothing()
     {
-        await using var app = await StartAsync(new Dictionary<string, string?> { ["Jobs:MaxQueueDepth"] = "2" });
+        // The depth is read at most once a second: the clock steps past that between the submits.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new FunctionApp(azurite.ConnectionString, new Dictionary<string, string?> { ["Jobs:MaxQueueDepth"] = "2" },
+            services => services.AddSingleton<TimeProvider>(clock));
+        await app.ClearQueuesAsync();
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
+        clock.Advance(JobSubmission.DepthFreshness);
 
         var refused = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""");
 
@@ -72,6 +78,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
         Assert.Equal(2, (await app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
         await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null, Deadline);
+        clock.Advance(JobSubmission.DepthFreshness);
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
     }
 
