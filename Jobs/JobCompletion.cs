@@ -19,10 +19,8 @@ public sealed class JobCompletion(
     /// <summary>Merges and finishes the job when every range the answer needs is done; otherwise leaves it to the last range.</summary>
     public async Task CompleteIfAllDoneAsync(string jobId, IComputePlan plan, CancellationToken cancellationToken)
     {
-        while (true)
+        while (await store.GetAsync(jobId, cancellationToken) is { Job.Status: JobStatus.Running } snapshot)
         {
-            var snapshot = await store.GetAsync(jobId, cancellationToken);
-            if (snapshot is null || snapshot.Job.Status != JobStatus.Running) return;
             var byIndex = new RangeRecord?[snapshot.Job.RangeCount];
             foreach (var range in snapshot.Ranges.Where(r => r.IsDone && r.Index < byIndex.Length)) byIndex[range.Index] = range;
             var (needed, complete) = RangePlan.Decisive(byIndex, range => range.EndsSearch);
@@ -30,15 +28,21 @@ public sealed class JobCompletion(
 
             var partials = new List<BinaryData>(needed.Count);
             foreach (var range in needed) partials.Add(await store.ReadPartialAsync(jobId, range, cancellationToken));
-            var output = await executor.RunAsync(() => plan.Complete(plan.Reduce(partials)));
-            var succeeded = snapshot.Job with { Status = JobStatus.Succeeded, CompletedAt = time.GetUtcNow() };
-            var job = await store.SaveResultAsync(succeeded, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken);
-            if (await store.TryReplaceAsync(job, snapshot.Version, cancellationToken) is not null)
-            {
-                JobLog.Finished(logger, jobId, JobStatus.Succeeded);
-                Finished(job);
-                return;
-            }
+            if (await TrySucceedAsync(snapshot, await StoreResultAsync(snapshot.Job, plan, partials, cancellationToken), cancellationToken)) return;
+        }
+    }
+
+    /// <summary>
+    /// Finishes a job computed whole in one invocation from its partial in memory: one conditional write from the state
+    /// the computation started from, reading the job again only when that write loses.
+    /// </summary>
+    public async Task CompleteAsync(JobSnapshot basis, IComputePlan plan, BinaryData partial, CancellationToken cancellationToken)
+    {
+        var result = await StoreResultAsync(basis.Job, plan, [partial], cancellationToken);
+        while (!await TrySucceedAsync(basis, result, cancellationToken))
+        {
+            if (await store.GetAsync(basis.Job.Id, cancellationToken) is not { } now || now.Job.Status.IsFinished()) return;
+            basis = now;
         }
     }
 
@@ -53,12 +57,39 @@ public sealed class JobCompletion(
         }, cancellationToken);
         if (!failedNow || failed is null) return;
         JobLog.Failed(logger, jobId, error.Code, error.Message);
-        Finished(failed.Job);
+        Finished(failed);
     }
 
-    private void Finished(JobRecord job)
+    /// <summary>The job's output merged on the executor and stored where it fits; the returned job points at it.</summary>
+    private async Task<JobRecord> StoreResultAsync(JobRecord job, IComputePlan plan, IReadOnlyList<BinaryData> partials, CancellationToken cancellationToken)
     {
-        metrics.Finished(job.Kind, job.Status);
-        signals.Finished(job.Id);
+        var output = await executor.RunAsync(() => plan.Complete(plan.Reduce(partials)));
+        return await store.SaveResultAsync(job, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken);
+    }
+
+    /// <summary>Writes the job succeeded with <paramref name="result"/> if it is still at <paramref name="basis"/>'s version.</summary>
+    private async Task<bool> TrySucceedAsync(JobSnapshot basis, JobRecord result, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var succeeded = basis.Job with
+        {
+            Status = JobStatus.Succeeded,
+            StartedAt = basis.Job.StartedAt ?? now,
+            CompletedAt = now,
+            RangeCount = Math.Max(basis.Job.RangeCount, 1),
+            Result = result.Result,
+            ResultBlob = result.ResultBlob,
+            ResultContentType = result.ResultContentType,
+        };
+        if (await store.TryReplaceAsync(succeeded, basis.Version, cancellationToken) is not { } version) return false;
+        JobLog.Finished(logger, succeeded.Id, JobStatus.Succeeded);
+        Finished(basis with { Job = succeeded, Version = version });
+        return true;
+    }
+
+    private void Finished(JobSnapshot snapshot)
+    {
+        metrics.Finished(snapshot.Job.Kind, snapshot.Job.Status);
+        signals.Finished(snapshot);
     }
 }

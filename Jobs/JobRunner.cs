@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Functions.Compute;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Functions.Jobs;
 
@@ -13,9 +14,13 @@ namespace Functions.Jobs;
 public sealed class JobRunner(
     IJobStore store,
     ComputeKinds kinds,
+    ComputeExecutor executor,
     JobStart start,
     RangeComputation ranges,
     JobCompletion completion,
+    TimeProvider time,
+    IOptions<ComputeOptions> options,
+    JobMetrics metrics,
     ILogger<JobRunner> logger)
 {
     public async Task RunAsync(string messageText, CancellationToken cancellationToken)
@@ -54,7 +59,14 @@ public sealed class JobRunner(
 
         if (message.Range is null)
         {
-            snapshot = await start.StartAsync(snapshot, plan, cancellationToken);
+            var rangePlan = RangePlan.For(plan, TimeSpan.FromSeconds(options.Value.InvocationBudgetSeconds), executor.ThreadCount);
+            if (snapshot.Job.Status == JobStatus.Queued && rangePlan.RangeCount == 1)
+            {
+                await ComputeWholeAsync(snapshot, plan, cancellationToken);
+                return;
+            }
+
+            snapshot = await start.StartAsync(snapshot, rangePlan, cancellationToken);
             if (snapshot is null) return;
         }
         else if (snapshot.Job.Status != JobStatus.Running || message.Range >= snapshot.Job.RangeCount)
@@ -65,6 +77,16 @@ public sealed class JobRunner(
 
         if (await ranges.ComputeAsync(snapshot, plan, message.Range ?? 0, cancellationToken))
             await completion.CompleteIfAllDoneAsync(message.JobId, plan, cancellationToken);
+    }
+
+    /// <summary>A job of one range goes from queued to finished in one write, its partial never stored.</summary>
+    private async Task ComputeWholeAsync(JobSnapshot snapshot, IComputePlan plan, CancellationToken cancellationToken)
+    {
+        var basis = snapshot with { Job = snapshot.Job with { StartedAt = time.GetUtcNow(), ChunkCount = plan.ChunkCount, RangeCount = 1 } };
+        JobLog.Started(logger, basis.Job.Id, basis.Job.ChunkCount, basis.Job.RangeCount);
+        metrics.Started(basis.Job);
+        if (await ranges.ComputeWholeAsync(basis, plan, cancellationToken) is { } computed)
+            await completion.CompleteAsync(computed.Basis, plan, computed.Partial, cancellationToken);
     }
 
     /// <summary>Ends the job of a message the host gave up on after maxDequeueCount attempts.</summary>

@@ -1,27 +1,18 @@
 using Functions.Compute;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Functions.Jobs;
 
 /// <summary>
-/// Starts a queued job: splits its chunks into ranges that each fit one invocation's budget, marks it running, and
-/// queues a message for every range after the first (which the starting invocation computes itself), so any
+/// Starts a queued job of several ranges (each fits one invocation's budget, see <see cref="RangePlan"/>): marks it
+/// running with its plan, and queues a message for every range after the first (which the starting invocation computes itself), so any
 /// instance can take any range when Azure scales out on queue length.
 /// </summary>
-public sealed class JobStart(
-    IJobStore store,
-    IJobQueue queue,
-    ComputeExecutor executor,
-    TimeProvider time,
-    IOptions<ComputeOptions> options,
-    JobMetrics metrics,
-    ILogger<JobStart> logger)
+public sealed class JobStart(IJobStore store, IJobQueue queue, JobSignals signals, TimeProvider time, JobMetrics metrics, ILogger<JobStart> logger)
 {
-    /// <summary>The job as started; null when it was no longer queued (another delivery started it, or it was canceled).</summary>
-    public async Task<JobSnapshot?> StartAsync(JobSnapshot snapshot, IComputePlan plan, CancellationToken cancellationToken)
+    /// <summary>The job as started; null when it has finished (canceled) meanwhile.</summary>
+    public async Task<JobSnapshot?> StartAsync(JobSnapshot snapshot, RangePlan ranges, CancellationToken cancellationToken)
     {
-        var ranges = RangePlan.For(plan, TimeSpan.FromSeconds(options.Value.InvocationBudgetSeconds), executor.ThreadCount);
         var started = await store.UpdateAsync(snapshot.Job.Id, job => job.Status == JobStatus.Queued
             ? job with { Status = JobStatus.Running, StartedAt = time.GetUtcNow(), ChunkCount = ranges.ChunkCount, RangeCount = ranges.RangeCount }
             : null, cancellationToken);
@@ -29,6 +20,7 @@ public sealed class JobStart(
 
         JobLog.Started(logger, started.Job.Id, started.Job.ChunkCount, started.Job.RangeCount);
         metrics.Started(started.Job);
+        signals.Changed(started);
         var done = started.Ranges.Where(r => r.IsDone).Select(r => r.Index).ToHashSet();
         for (var range = 1; range < started.Job.RangeCount; range++)
         {

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Functions.Jobs;
 
 /// <summary>
-/// Computes one range of a running job on the executor and stores its partial. While it computes, it writes its
-/// progress and stops when the job no longer needs it: canceled here at once through <see cref="JobSignals"/>, or
+/// Computes a range of a job on the executor. While it computes, it writes its progress, pushes it to this instance's
+/// watchers, and stops when the job no longer needs it: canceled here at once through <see cref="JobSignals"/>, or
 /// seen canceled (or answered by an earlier range) in storage at the next progress interval.
 /// </summary>
 public sealed class RangeComputation(
@@ -19,23 +19,49 @@ public sealed class RangeComputation(
     JobMetrics metrics,
     ILogger<RangeComputation> logger)
 {
-    /// <summary>Computes range <paramref name="index"/> unless it is done already; false when it stopped because the job ended.</summary>
+    /// <summary>Computes range <paramref name="index"/> of a running job and stores its partial; false when it stopped because the job ended.</summary>
     public async Task<bool> ComputeAsync(JobSnapshot snapshot, IComputePlan plan, int index, CancellationToken cancellationToken)
     {
-        var job = snapshot.Job;
         if (snapshot.Ranges.Any(r => r.Index == index && r.IsDone)) return true;
         if (EarlierRangeEndedSearch(snapshot, index)) return false;
 
-        var (first, end) = job.RangePlan.Bounds(index);
+        var (first, end) = snapshot.Job.RangePlan.Bounds(index);
+        var range = new RangeRecord(index, first, end, 0);
+        var computed = await ComputeAsync(snapshot, plan, range, firstTick: null, cancellationToken);
+        if (computed is not { } done) return false;
+        await store.SaveRangeAsync(snapshot.Job.Id, range with { ChunksDone = done.Chunks, IsDone = true, EndsSearch = plan.EndsSearch(done.Partial) }, done.Partial, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Computes a queued job that is one range (<paramref name="basis"/> holds it as read, with its start time), with no
+    /// write before its end: the partial stays in memory. A job still computing at the first progress interval is
+    /// marked running then, so callers see it started. Null when it stopped because the job ended; else the partial
+    /// and the job as last written.
+    /// </summary>
+    public async Task<(BinaryData Partial, JobSnapshot Basis)?> ComputeWholeAsync(JobSnapshot basis, IComputePlan plan, CancellationToken cancellationToken)
+    {
+        var computed = await ComputeAsync(basis, plan, new RangeRecord(0, 0, plan.ChunkCount, 0), async token =>
+        {
+            var running = basis.Job with { Status = JobStatus.Running };
+            if (await store.TryReplaceAsync(running, basis.Version, token) is { } version) basis = basis with { Job = running, Version = version };
+        }, cancellationToken);
+        return computed is { } done ? (done.Partial, basis) : null;
+    }
+
+    private async Task<(BinaryData Partial, int Chunks)?> ComputeAsync(
+        JobSnapshot snapshot, IComputePlan plan, RangeRecord range, Func<CancellationToken, Task>? firstTick, CancellationToken cancellationToken)
+    {
+        var job = snapshot.Job;
         var chunksDone = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var registration = signals.Running(job.Id, stop);
-        var watch = WatchAsync(job.Id, new RangeRecord(index, first, end, 0), () => Volatile.Read(ref chunksDone), stop, cancellationToken);
+        var watch = WatchAsync(snapshot, range, () => Volatile.Read(ref chunksDone), firstTick, stop, cancellationToken);
         var clock = Stopwatch.StartNew();
         BinaryData?[] partials;
         try
         {
-            partials = await executor.ForEachAsync(first, end, chunk =>
+            partials = await executor.ForEachAsync(range.FirstChunk, range.EndChunk, chunk =>
             {
                 var partial = plan.ComputeChunk(chunk, stop.Token);
                 Interlocked.Increment(ref chunksDone);
@@ -45,12 +71,12 @@ public sealed class RangeComputation(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             var now = await store.GetAsync(job.Id, cancellationToken);
-            JobLog.RangeStopped(logger, job.Id, index, now?.Job.Status ?? JobStatus.Canceled);
-            return false;
+            JobLog.RangeStopped(logger, job.Id, range.Index, now?.Job.Status ?? JobStatus.Canceled);
+            return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            JobLog.AttemptFailed(logger, e, job.Id, index);
+            JobLog.AttemptFailed(logger, e, job.Id, range.Index);
             throw;
         }
         finally
@@ -60,17 +86,18 @@ public sealed class RangeComputation(
         }
 
         var (computed, _) = RangePlan.Decisive(partials, plan.EndsSearch);
-        var partial = await executor.RunAsync(() => plan.Reduce(computed));
-        await store.SaveRangeAsync(job.Id, new RangeRecord(index, first, end, computed.Count, IsDone: true, plan.EndsSearch(partial)), partial, cancellationToken);
-        JobLog.RangeComputed(logger, job.Id, index, computed.Count, clock.ElapsedMilliseconds);
+        var reduced = await executor.RunAsync(() => plan.Reduce(computed));
+        JobLog.RangeComputed(logger, job.Id, range.Index, computed.Count, clock.ElapsedMilliseconds);
         metrics.RangeComputed(job.Kind, clock.Elapsed);
-        return true;
+        return (reduced, computed.Count);
     }
 
-    /// <summary>While a range computes: writes its progress and stops it when the job is no longer running.</summary>
-    private async Task WatchAsync(string jobId, RangeRecord range, Func<int> chunksDone, CancellationTokenSource stop, CancellationToken cancellationToken)
+    /// <summary>While a range computes: writes and pushes its progress, and stops it when the job no longer needs it.</summary>
+    private async Task WatchAsync(
+        JobSnapshot snapshot, RangeRecord range, Func<int> chunksDone, Func<CancellationToken, Task>? firstTick, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         var interval = TimeSpan.FromMilliseconds(options.Value.ProgressIntervalMilliseconds);
+        var jobId = snapshot.Job.Id;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -78,9 +105,13 @@ public sealed class RangeComputation(
                 await Task.Delay(interval, time, stop.Token);
                 try
                 {
-                    await store.SaveRangeAsync(jobId, range with { ChunksDone = chunksDone() }, null, cancellationToken);
-                    var snapshot = await store.GetAsync(jobId, cancellationToken);
-                    if (snapshot is null || snapshot.Job.Status != JobStatus.Running || EarlierRangeEndedSearch(snapshot, range.Index)) await stop.CancelAsync();
+                    if (firstTick is not null) await firstTick(cancellationToken);
+                    firstTick = null;
+                    var progress = range with { ChunksDone = chunksDone() };
+                    await store.SaveRangeAsync(jobId, progress, null, cancellationToken);
+                    var now = await store.GetAsync(jobId, cancellationToken);
+                    if (now is null || now.Job.Status.IsFinished() || EarlierRangeEndedSearch(now, range.Index)) await stop.CancelAsync();
+                    else signals.Changed(now with { Ranges = [.. now.Ranges.Where(r => r.Index != range.Index), progress] });
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -96,5 +127,5 @@ public sealed class RangeComputation(
     }
 
     /// <summary>A search answered by an earlier range needs nothing from this one.</summary>
-    internal static bool EarlierRangeEndedSearch(JobSnapshot snapshot, int index) => snapshot.Ranges.Any(r => r.Index < index && r.EndsSearch);
+    private static bool EarlierRangeEndedSearch(JobSnapshot snapshot, int index) => snapshot.Ranges.Any(r => r.Index < index && r.EndsSearch);
 }

@@ -32,7 +32,8 @@ public sealed class RedeliveryTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var dying = _app.Compute.Compute(FunctionApp.DecodeAsHost(message.MessageText), host.Token);
         await hold.AllHeld.WaitAsync(Deadline);
-        Assert.Equal(JobStatus.Running, await _app.StatusAsync(id));
+        // A job of one range is written running once it is still computing at the first progress interval.
+        await FunctionApp.WaitUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Running, Deadline);
         await host.CancelAsync();
 
         // The host is going down: the invocation ends without finishing, and nobody deletes its message.

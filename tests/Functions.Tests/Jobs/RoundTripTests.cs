@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Functions.Http;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
+
+namespace Functions.Tests.Jobs;
+
+/// <summary>How many storage round trips a job costs the app, counted on the wire of the app's own clients.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class RoundTripTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private const string Body = """{"kind":"primes","input":{"limit":1000}}""";
+
+    [Fact]
+    public async Task SmallJob_SubmittedAndAwaited_TakesAtMostNineRoundTrips()
+    {
+        var requests = new RequestLog();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddAzureClients(clients => clients.ConfigureDefaults(options => options.AddPolicy(requests, HttpPipelinePosition.PerRetry)));
+        });
+        await app.ClearQueuesAsync();
+        // Warm up: the queues, table and container exist, as on an instance that has served before.
+        var first = await app.SubmitAsync(Body);
+        await app.PumpUntilAsync(async () => await app.StatusAsync(first) == JobStatus.Succeeded, TimeSpan.FromSeconds(60));
+        clock.Advance(JobSubmission.DepthFreshness);
+        requests.Clear();
+
+        var id = await app.SubmitAsync(Body);
+        var awaited = app.GetAsync(Routes.JobPath(id) + "?wait=60");
+        await app.PumpUntilAsync(() => Task.FromResult(awaited.IsCompleted), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(200, (await awaited).Status);
+        output.WriteLine(string.Join('\n', requests.All));
+        Assert.InRange(requests.All.Count, 1, 9);
+    }
+
+    /// <summary>Every request the app's storage clients send, retries included, as "METHOD /path".</summary>
+    private sealed class RequestLog : HttpPipelineSynchronousPolicy
+    {
+        private readonly ConcurrentQueue<string> _requests = new();
+
+        public IReadOnlyList<string> All => [.. _requests];
+
+        public void Clear() => _requests.Clear();
+
+        public override void OnSendingRequest(HttpMessage message) =>
+            _requests.Enqueue($"{message.Request.Method} {message.Request.Uri.Path}");
+    }
+}
