@@ -17,6 +17,9 @@ param location string
 @description('Object id of the developer running azd (AZURE_PRINCIPAL_ID); gets the same storage data roles as the app so the portal and local runs can read jobs. Empty to skip.')
 param principalId string = ''
 
+@description('Put the storage account behind private endpoints (public network access off) and integrate the app into a new virtual network. The portal and local runs then cannot reach the account\'s data.')
+param vnetEnabled bool = false
+
 @description('Memory per instance: 512 MB ~ 0.25 vCPU, 2048 MB ~ 1 vCPU, 4096 MB ~ 2 vCPU. Billing is per GB-second, so a CPU-bound job costs about the same per core-second at any size; 4096 gives one invocation two cores.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 4096
@@ -36,6 +39,7 @@ var abbreviations = {
   applicationInsights: 'appi-'
   appServicePlan: 'plan-'
   functionApp: 'func-'
+  virtualNetwork: 'vnet-'
 }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -66,6 +70,29 @@ module storage 'app/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    privateNetworkOnly: vnetEnabled
+  }
+}
+
+module network 'app/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: resourceGroup
+  params: {
+    name: '${abbreviations.virtualNetwork}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storagePrivateEndpoints 'app/storage-private-endpoints.bicep' = if (vnetEnabled) {
+  name: 'storage-private-endpoints'
+  scope: resourceGroup
+  params: {
+    storageAccountName: storage.outputs.name
+    virtualNetworkId: network!.outputs.id
+    subnetId: network!.outputs.privateEndpointSubnetId
+    location: location
+    tags: tags
   }
 }
 
@@ -106,9 +133,11 @@ module function 'app/function.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    virtualNetworkSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
   }
-  // The host reaches storage with the identity from its first start, so the roles go first.
-  dependsOn: [rbac]
+  // The host reaches storage with the identity from its first start, so the roles go first, and in private mode the
+  // endpoints and their DNS records too.
+  dependsOn: [rbac, storagePrivateEndpoints]
 }
 
 output AZURE_LOCATION string = location

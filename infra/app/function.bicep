@@ -15,6 +15,9 @@ param instanceMemoryMB int
 @description('Cap on the on-demand instances of each per-function scale group.')
 param maximumInstanceCount int
 
+@description('Subnet (delegated to Microsoft.App/environments) the app integrates into; empty for none.')
+param virtualNetworkSubnetId string = ''
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
@@ -63,6 +66,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
     }

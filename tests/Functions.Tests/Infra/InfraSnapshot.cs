@@ -48,15 +48,23 @@ public sealed class InfraSnapshot
     public static string Id(JsonElement resource) => resource.GetProperty("id").GetString()!;
 }
 
-/// <summary>Snapshots of infra/main.bicep, taken once for all the tests that read them.</summary>
+/// <summary>Snapshots of infra/main.bicep in both network modes, taken once for all the tests that read them.</summary>
 public sealed class InfraSnapshotFixture : IAsyncLifetime
 {
-    /// <summary>The default deployment.</summary>
+    /// <summary>The default deployment (<c>vnetEnabled</c> not given, so off).</summary>
     public InfraSnapshot Public { get; private set; } = null!;
+
+    /// <summary><c>vnetEnabled</c> on: storage behind private endpoints, the app in a virtual network.</summary>
+    public InfraSnapshot Private { get; private set; } = null!;
+
+    public InfraSnapshot For(bool vnetEnabled) => vnetEnabled ? Private : Public;
 
     public async Task InitializeAsync()
     {
-        Public = await InfraSnapshot.TakeAsync(new Dictionary<string, object>());
+        var snapshots = await Task.WhenAll(
+            InfraSnapshot.TakeAsync(new Dictionary<string, object>()),
+            InfraSnapshot.TakeAsync(new Dictionary<string, object> { ["vnetEnabled"] = true }));
+        (Public, Private) = (snapshots[0], snapshots[1]);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
