@@ -1,15 +1,24 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace Functions.Tests.Infra;
 
 /// <summary>
 /// The GitHub workflow: actionlint finds nothing in it; it runs on pull requests and pushes to main only; its
-/// restores are locked and cached.
+/// restores are locked and cached; and its deploy job ships from main after every test job, through an environment
+/// gate, signed in with OpenID Connect (no stored secret), in the shape `azd pipeline config` sets up.
 /// </summary>
-public sealed class WorkflowTests
+public sealed partial class WorkflowTests
 {
-    private static readonly string WorkflowPath = Path.Combine(BicepCli.RepositoryRoot, ".github", "workflows", "ci.yml");
+    private static readonly string WorkflowPath = Path.Combine(BicepCli.RepositoryRoot, ".github", "workflows", "azure-dev.yml");
     private static readonly TimeSpan LintTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>What azd sets itself: the principal it signed in as.</summary>
+    private static readonly string[] SetByAzd = ["AZURE_PRINCIPAL_ID"];
+
+    /// <summary>The azd environment, which `azd pipeline config` stores as repository variables.</summary>
+    private static readonly string[] AzdEnvironment = ["AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_SUBSCRIPTION_ID"];
 
     private readonly YamlMappingNode workflow = Load(WorkflowPath);
 
@@ -63,6 +72,77 @@ public sealed class WorkflowTests
     }
 
     [Fact]
+    public void Permissions_WorkflowReadsContentsOnly_AndOnlyTheDeployJobGetsAnIdToken()
+    {
+        Assert.Equal(new Dictionary<string, string> { ["contents"] = "read" }, Pairs(Mapping(workflow, "permissions")));
+        Assert.Equal("write", Text(Mapping(Deploy, "permissions")["id-token"]));
+        Assert.All(Jobs.Where(job => job.Key != "deploy"), job =>
+            Assert.False(job.Value.Children.TryGetValue(new YamlScalarNode("permissions"), out var permissions)
+                && ((YamlMappingNode)permissions).Children.ContainsKey(new YamlScalarNode("id-token")), job.Key));
+    }
+
+    [Fact]
+    public void Workflow_ReferencesNoSecret()
+    {
+        Assert.DoesNotMatch(@"secrets\.", File.ReadAllText(WorkflowPath));
+    }
+
+    [Fact]
+    public void DeployJob_RunsForPushesToMainAfterEveryOtherJob()
+    {
+        var condition = Text(Deploy["if"]);
+
+        Assert.Equal(Jobs.Keys.Where(name => name != "deploy").Order(), Sequence(Deploy, "needs").Select(Text).Order());
+        Assert.Contains("github.event_name == 'push'", condition, StringComparison.Ordinal);
+        Assert.Contains("github.ref == 'refs/heads/main'", condition, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeployJob_WaitsBehindAnEnvironment()
+    {
+        Assert.Equal("production", Text(Mapping(Deploy, "environment")["name"]));
+    }
+
+    [Fact]
+    public void DeployJob_SignsInWithTheFederatedCredentialThenProvisionsThenDeploys()
+    {
+        var runs = Steps(Deploy).Where(step => step.Children.ContainsKey(new YamlScalarNode("run"))).Select(step => Text(step["run"])).ToList();
+        int IndexOf(string command) => runs.FindIndex(run => run.Contains(command, StringComparison.Ordinal));
+
+        Assert.Contains(Steps(Deploy), step => step.Children.TryGetValue(new YamlScalarNode("uses"), out var uses) && Text(uses).StartsWith("Azure/setup-azd@", StringComparison.Ordinal));
+        var login = runs[IndexOf("azd auth login")];
+        Assert.Contains("--federated-credential-provider github", login, StringComparison.Ordinal);
+        Assert.DoesNotContain("--client-secret", login, StringComparison.Ordinal);
+        Assert.InRange(IndexOf("azd auth login"), 0, IndexOf("azd provision --no-prompt") - 1);
+        Assert.InRange(IndexOf("azd provision --no-prompt"), 0, IndexOf("azd deploy --no-prompt") - 1);
+    }
+
+    [Fact]
+    public void DeployJob_PassesEveryVariableTheDeploymentReads_FromRepositoryVariables()
+    {
+        var env = Pairs(Mapping(Deploy, "env"));
+        string[] needed = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", .. AzdEnvironment, .. ParametersFileVariables()];
+
+        Assert.All(needed, name =>
+        {
+            Assert.True(env.TryGetValue(name, out var value), $"the deploy job does not pass {name}");
+            Assert.Equal($"${{{{ vars.{name} }}}}", value);
+        });
+    }
+
+    [Fact]
+    public void AzureYaml_PipelineVariables_AreTheParametersFileVariablesAzdDoesNotStoreItself()
+    {
+        var azureYaml = Load(Path.Combine(BicepCli.RepositoryRoot, "azure.yaml"));
+        var pipeline = Mapping(azureYaml, "pipeline");
+
+        // azd pipeline config recognises its GitHub Actions workflow by this file name.
+        Assert.True(File.Exists(WorkflowPath));
+        Assert.Equal("github", Text(pipeline["provider"]));
+        Assert.Equal(ParametersFileVariables().Except(AzdEnvironment).Order(), Sequence(pipeline, "variables").Select(Text).Order());
+    }
+
+    [Fact]
     public void Restores_AreLockedAndCached()
     {
         var steps = Jobs.Values.SelectMany(Steps).ToList();
@@ -83,6 +163,19 @@ public sealed class WorkflowTests
 
     private Dictionary<string, YamlMappingNode> Jobs =>
         Mapping(workflow, "jobs").Children.ToDictionary(pair => Text(pair.Key), pair => (YamlMappingNode)pair.Value);
+
+    private YamlMappingNode Deploy => Jobs["deploy"];
+
+    /// <summary>The variables infra/main.parameters.json reads (<c>${NAME}</c> or <c>${NAME=default}</c>) that azd does not set itself.</summary>
+    private static IEnumerable<string> ParametersFileVariables()
+    {
+        var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(BicepCli.RepositoryRoot, "infra", "main.parameters.json")))!["parameters"]!.AsObject();
+        return parameters.Select(pair => EnvironmentReference().Match(pair.Value!["value"]!.GetValue<string>()))
+            .Where(match => match.Success)
+            .Select(match => match.Groups["name"].Value)
+            .Except(SetByAzd)
+            .ToList();
+    }
 
     private static IEnumerable<YamlMappingNode> Steps(YamlMappingNode job) => Sequence(job, "steps").Cast<YamlMappingNode>();
 
@@ -115,5 +208,11 @@ public sealed class WorkflowTests
         var single => [single],
     };
 
+    private static Dictionary<string, string> Pairs(YamlMappingNode node) =>
+        node.Children.ToDictionary(pair => Text(pair.Key), pair => Text(pair.Value));
+
     private static string Text(YamlNode node) => ((YamlScalarNode)node).Value ?? "";
+
+    [GeneratedRegex(@"^\$\{(?<name>[A-Z0-9_]+)(=[^}]*)?\}$")]
+    private static partial Regex EnvironmentReference();
 }
