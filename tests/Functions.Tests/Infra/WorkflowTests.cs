@@ -98,9 +98,13 @@ public sealed partial class WorkflowTests
     }
 
     [Fact]
-    public void DeployJob_WaitsBehindAnEnvironment()
+    public void DeployJob_WaitsBehindAnEnvironment_OneDeploymentAtATime()
     {
+        var concurrency = Mapping(Deploy, "concurrency");
+
         Assert.Equal("production", Text(Mapping(Deploy, "environment")["name"]));
+        Assert.Equal("false", Text(concurrency["cancel-in-progress"]));
+        Assert.DoesNotContain("${{", Text(concurrency["group"]), StringComparison.Ordinal);
     }
 
     [Fact]
