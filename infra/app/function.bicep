@@ -9,14 +9,14 @@ param storageAccountName string
 param deploymentContainerName string
 param applicationInsightsName string
 
-@description('Memory per instance: 512 MB ~ 0.25 vCPU, 2048 MB ~ 1 vCPU, 4096 MB ~ 2 vCPU. Billing is per GB-second, so a CPU-bound job costs about the same per core-second at any size; 4096 gives one invocation two cores.')
-@allowed([512, 2048, 4096])
-param instanceMemoryMB int = 4096
+@description('Memory per instance in MB.')
+param instanceMemoryMB int
 
-@description('Upper bound of instances the plan scales out to; caps spend during a burst of jobs.')
-@minValue(40)
-@maxValue(1000)
-param maximumInstanceCount int = 100
+@description('Cap on the on-demand instances of each per-function scale group.')
+param maximumInstanceCount int
+
+@description('Subnet (delegated to Microsoft.App/environments) the app integrates into; empty for none.')
+param virtualNetworkSubnetId string = ''
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
@@ -66,6 +66,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
     }

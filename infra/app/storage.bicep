@@ -6,6 +6,9 @@ param tags object
 @description('Blob container Flex Consumption deploys the app package from.')
 param deploymentContainerName string
 
+@description('Refuse every request from outside the virtual network: the app then reaches the account only through private endpoints.')
+param privateNetworkOnly bool = false
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
   location: location
@@ -22,10 +25,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworkOnly ? 'Disabled' : 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: privateNetworkOnly ? 'Deny' : 'Allow'
+      bypass: privateNetworkOnly ? 'None' : 'AzureServices'
     }
   }
 

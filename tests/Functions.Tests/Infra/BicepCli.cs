@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
@@ -25,29 +24,8 @@ public static class BicepCli
 
     public static async Task<BicepRun> RunAsync(params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo(ExecutablePath())
-        {
-            WorkingDirectory = RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("bicep did not start");
-        using var deadline = new CancellationTokenSource(Timeout);
-        var standardOutput = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        var standardError = process.StandardError.ReadToEndAsync(deadline.Token);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bicep {string.Join(' ', arguments)} did not finish within {Timeout}");
-        }
-        return new BicepRun(process.ExitCode, await standardOutput, await standardError);
+        var run = await Command.RunAsync(ExecutablePath(), arguments, Timeout);
+        return new BicepRun(run.ExitCode, run.StandardOutput, run.StandardError);
     }
 
     private static string ExecutablePath()
