@@ -60,4 +60,5 @@ public sealed class JobsRetryOptions
 /// <c>Retry-After</c>), an <see cref="HttpRequestException"/> for a connection failure, a <see cref="TimeoutException"/>
 /// when no answer came within <see cref="JobsClientOptions.NetworkTimeout"/>.
 /// </param>
-public sealed record JobsRetry(HttpMethod Method, Uri RequestUri, int Attempt, TimeSpan Delay, Exception Failure);
+/// <param name="IdempotencyKey">The key of a submit, which tells one submit's retries from another's.</param>
+public sealed record JobsRetry(HttpMethod Method, Uri RequestUri, int Attempt, TimeSpan Delay, Exception Failure, string? IdempotencyKey);

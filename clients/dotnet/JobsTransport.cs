@@ -196,7 +196,7 @@ internal sealed class JobsTransport
             : AsTimeout(request, args.Outcome.Exception!, args.Context.CancellationToken) ?? args.Outcome.Exception!;
         var uri = Resolve(request.Path);
         ClientLog.Retrying(_logger, request.Method.Method, uri.AbsolutePath, (long)args.RetryDelay.TotalMilliseconds, args.AttemptNumber + 1, failure.Message);
-        _onRetry?.Invoke(new JobsRetry(request.Method, uri, args.AttemptNumber + 1, args.RetryDelay, failure));
+        _onRetry?.Invoke(new JobsRetry(request.Method, uri, args.AttemptNumber + 1, args.RetryDelay, failure, request.IdempotencyKey));
     }
 
     /// <summary>The attempt timeout (Polly's) or the HttpClient's timeout as a <see cref="TimeoutException"/>; null for anything else.</summary>
