@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -21,6 +22,7 @@ public sealed class LoadRunner
     private readonly JobsClient poller;
     private readonly LoadTally tally;
     private readonly TimeProvider time;
+    private readonly ConcurrentDictionary<string, long> lastSubmitAttempt = new();
 
     public LoadRunner(HttpClient http, LoadOptions options, TimeProvider? time = null)
     {
@@ -83,33 +85,48 @@ public sealed class LoadRunner
 
         var submitStarted = Stopwatch.GetTimestamp();
         tally.Submitted();
-        JobOperation operation;
+        if (await SubmitAsync(submitStarted, stop) is { } operation) await FollowAsync(operation, submitStarted, stop);
+    }
+
+    /// <summary>Submits the job (retried under --retry-busy); returns it once accepted, or null when it was not.</summary>
+    private async Task<JobOperation?> SubmitAsync(long submitStarted, CancellationToken stop)
+    {
+        // The tool's own key tells this submit's retries from the others', for its latency.
+        var key = Guid.NewGuid().ToString("N");
         try
         {
-            operation = await submitter.SubmitAsync(options.Kind, options.Input, cancellationToken: stop);
+            var operation = await submitter.SubmitAsync(options.Kind, options.Input, key, stop);
+            tally.Accepted(SubmitLatency(key, submitStarted));
+            return operation;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             tally.Error(ErrorKinds.Deadline, "the run ended before the job was accepted");
             tally.Rejected();
-            return;
         }
         catch (JobsApiException e) when (e.Status is >= 200 and < 300)
         {
             // Accepted, but with an answer that does not say which job: it cannot be followed.
-            tally.Accepted(Stopwatch.GetElapsedTime(submitStarted));
+            tally.Accepted(SubmitLatency(key, submitStarted));
             tally.Error(ErrorKinds.BadResponse, Describe(HttpMethod.Post, "/api/jobs", e));
             tally.Lost(Queued);
-            return;
         }
         catch (Exception e) when (Classify(e) is { } kind)
         {
             tally.Error(kind, Describe(HttpMethod.Post, "/api/jobs", e));
             tally.Rejected();
-            return;
+        }
+        finally
+        {
+            lastSubmitAttempt.TryRemove(key, out _);
         }
 
-        tally.Accepted(Stopwatch.GetElapsedTime(submitStarted));
+        return null;
+    }
+
+    /// <summary>Long-polls an accepted job to its final status; a refusal retrying cannot mend (404, another 4xx) loses it.</summary>
+    private async Task FollowAsync(JobOperation operation, long submitStarted, CancellationToken stop)
+    {
         var lastPending = Queued;
         var observer = new PendingObserver(status =>
         {
@@ -129,15 +146,24 @@ public sealed class LoadRunner
         }
         catch (Exception e) when (Classify(e) is { } kind)
         {
-            // A refusal retrying cannot mend (404, another 4xx, an unreadable answer): the job is out of sight.
             tally.Error(kind, Describe(HttpMethod.Get, $"/api/jobs/{operation.Id}", e));
             tally.Lost(lastPending);
         }
     }
 
+    /// <summary>The accepted POST's own round trip: from the start of the last attempt, so busy retries are not in it.</summary>
+    private TimeSpan SubmitLatency(string key, long firstAttempt)
+    {
+        var started = lastSubmitAttempt.TryGetValue(key, out var last) ? last : firstAttempt;
+        var latency = Stopwatch.GetElapsedTime(started);
+        return latency > TimeSpan.Zero ? latency : TimeSpan.Zero;
+    }
+
     /// <summary>A failed attempt the client retries: a busy submit under --retry-busy is counted apart, anything else is an error.</summary>
     private void Retried(JobsRetry retry)
     {
+        if (retry.IdempotencyKey is { } key)
+            lastSubmitAttempt[key] = Stopwatch.GetTimestamp() + (long)(retry.Delay.TotalSeconds * Stopwatch.Frequency);
         if (retry.Method == HttpMethod.Post && options.RetryBusy && retry.Failure is JobsApiException { Status: 503 or 429 } busy)
             tally.BusyRetry(busy.Status.ToString(CultureInfo.InvariantCulture));
         else if (Classify(retry.Failure) is { } kind)

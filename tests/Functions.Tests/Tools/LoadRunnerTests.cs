@@ -72,7 +72,22 @@ public sealed class LoadRunnerTests
         Assert.True(api.BusyAnswers > 0);
         Assert.Equal(api.BusyAnswers, report.BusyRetries["429"]);
         Assert.Equal((30, 30, 30), (report.Accepted, report.Succeeded, api.JobCount));
+        // Each job's resubmits carry its one Idempotency-Key.
+        Assert.Equal(30, api.Requests.Where(r => r.Method == "POST").Select(r => r.IdempotencyKey).Distinct().Count());
         Assert.Empty(report.Errors);
+        Assert.Equal(LoadReport.ExitSuccess, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_AnswersLostAfterStoringWithRetryBusy_NoJobIsCreatedTwice()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { LosesAnswer = attempt => attempt % 4 == 0 });
+
+        var report = await RunAsync(api, jobs: 20, concurrency: 4, retryBusy: true);
+
+        Assert.True(report.BusyRetries["503"] > 0);
+        Assert.Equal(api.SubmissionAttempts - 20, report.BusyRetries["503"]);
+        Assert.Equal((20, 20, 20), (report.Accepted, report.Succeeded, api.JobCount));
         Assert.Equal(LoadReport.ExitSuccess, report.ExitCode);
     }
 
