@@ -142,7 +142,7 @@ public sealed class JobsClient
         }
         catch (OperationCanceledException e) when (scope.TimedOut(cancellationToken))
         {
-            throw new JobTimeoutException(scope.LastSeen ?? new Job { Id = id, Status = JobStatus.Queued }, timeout!.Value, e);
+            throw new JobTimeoutException(id, scope.LastSeen, timeout!.Value, e);
         }
     }
 
@@ -193,7 +193,7 @@ public sealed class JobsClient
             if (response.StatusCode == HttpStatusCode.Accepted)
             {
                 var job = await ReadJsonAsync<Job>(response, cancellationToken).ConfigureAwait(false);
-                throw new JobsApiException(202, "Job not finished", $"Job {job.Id} is {job.Status}; its result is not there yet.", "id");
+                throw new JobsApiException(202, "Job not finished", $"Job {job.Id} is {job.Status}; its result is not there yet.");
             }
 
             throw await _transport.ReadFailureAsync(response, null, cancellationToken).ConfigureAwait(false);
@@ -224,7 +224,7 @@ public sealed class JobsClient
         catch (OperationCanceledException e) when (scope.TimedOut(cancellationToken))
         {
             throw scope.LastSeen is { } last
-                ? new JobTimeoutException(last, timeout!.Value, e)
+                ? new JobTimeoutException(last.Id, last, timeout!.Value, e)
                 : new TimeoutException($"The submit was not answered within {timeout!.Value.TotalSeconds:0.###} s; submitting again with Idempotency-Key '{key}' returns the job if it was accepted.", e);
         }
     }

@@ -70,13 +70,15 @@ public sealed class JobsClientWaitTests
         await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { NeverFinishes = true, RetryAfterSeconds = 60, Time = time });
         var client = Create(api, options => options.TimeProvider = time);
         var job = await client.SubmitAsync(new PrimesInput(100));
+        var seen = new Recorder();
 
-        var wait = job.WaitForCompletionAsync(TimeSpan.FromSeconds(5));
-        await api.StatusRequestsReached(1).WaitAsync(Deadline);
+        var wait = job.WaitForCompletionAsync(TimeSpan.FromSeconds(5), seen);
+        await UntilAsync(() => seen.Statuses.Count == 1);
         time.Advance(TimeSpan.FromSeconds(5));
 
         var timeout = await Assert.ThrowsAsync<JobTimeoutException>(() => wait.WaitAsync(Deadline));
-        Assert.Equal((job.Id, JobStatus.Queued, TimeSpan.FromSeconds(5)), (timeout.Job.Id, timeout.Job.Status, timeout.Timeout));
+        Assert.Equal((job.Id, TimeSpan.FromSeconds(5)), (timeout.JobId, timeout.Timeout));
+        Assert.Equal(JobStatus.Queued, timeout.LastSeen?.Status);
         Assert.Equal("5", Assert.Single(api.WaitValues));
         Assert.False(job.HasCompleted);
     }
