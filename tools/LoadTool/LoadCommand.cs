@@ -75,8 +75,11 @@ public static class LoadCommand
         Timeout.Validators.Add(result => RequireRange(result, 1, 24 * 3600));
         RequestTimeout.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is int seconds && seconds <= result.GetValue(Wait))
+            if (result.GetValueOrDefault<int?>() is not int seconds) return;
+            if (seconds <= result.GetValue(Wait))
                 result.AddError("--request-timeout must be longer than --wait, or every long-poll times out.");
+            else if (seconds > 24 * 3600)
+                result.AddError($"--request-timeout must be at most {24 * 3600} seconds, not {seconds}.");
         });
     }
 

@@ -1,3 +1,5 @@
+using ComputeFunctions.Client;
+
 namespace LoadTool;
 
 /// <summary>What a load run observed; <see cref="ExitCode"/> turns it into the tool's verdict.</summary>
@@ -29,7 +31,7 @@ public sealed record LoadReport(
 
     public int Completed => FinalStatuses.Values.Sum();
 
-    public int Succeeded => FinalStatuses.GetValueOrDefault(JobStatuses.Succeeded);
+    public int Succeeded => FinalStatuses.GetValueOrDefault(JobStatus.Succeeded.ToString());
 
     public int ErrorTotal => Errors.Values.Sum(error => error.Count);
 

@@ -1,27 +1,28 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
+using ComputeFunctions.Client;
 
 namespace LoadTool;
 
 /// <summary>
 /// Submits <see cref="LoadOptions.Jobs"/> jobs with at most <see cref="LoadOptions.Concurrency"/> in flight, each followed
-/// from its POST to its final status by long-polling, and tallies what it saw. It sends only to the origin of the base URL.
+/// from its submit to its final status by long-polling, and tallies what it saw. It speaks to the app through
+/// <see cref="JobsClient"/>, so it sends only to the origin of the base URL, and counts every failed attempt the client
+/// retries as well as the ones it gives up on.
 /// </summary>
 public sealed class LoadRunner
 {
-    private const string FunctionKeyHeader = "x-functions-key";
     private static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(1);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly string Queued = JobStatus.Queued.ToString();
 
-    private readonly HttpClient http;
     private readonly LoadOptions options;
-    private readonly Uri jobsUri;
-    private readonly byte[] submitBody;
+    private readonly JobsClient submitter;
+    private readonly JobsClient poller;
     private readonly LoadTally tally;
     private readonly TimeProvider time;
+    private readonly ConcurrentDictionary<string, long> lastSubmitAttempt = new();
 
     public LoadRunner(HttpClient http, LoadOptions options, TimeProvider? time = null)
     {
@@ -35,12 +36,13 @@ public sealed class LoadRunner
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RunTimeout, TimeSpan.Zero, nameof(options.Timeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.EffectiveRequestTimeout, TimeSpan.Zero, nameof(options.RequestTimeout));
 
-        this.http = http;
         this.options = options;
         this.time = time ?? TimeProvider.System;
-        jobsUri = new Uri(options.BaseUrl.AbsoluteUri.TrimEnd('/') + "/api/jobs");
-        submitBody = JsonSerializer.SerializeToUtf8Bytes(new SubmitJobRequest(options.Kind, options.Input), Json);
         tally = new LoadTally(options.Jobs);
+        // Submits are retried only under --retry-busy, then until accepted or the run ends; the Idempotency-Key the
+        // client sends makes every retry return the same job. Status requests are retried until the run ends.
+        submitter = new JobsClient(options.BaseUrl, options.FunctionKey, http, ClientOptions(options.RetryBusy ? int.MaxValue : 0));
+        poller = new JobsClient(options.BaseUrl, options.FunctionKey, http, ClientOptions(int.MaxValue));
     }
 
     public LoadProgress Progress => tally.Progress();
@@ -58,6 +60,21 @@ public sealed class LoadRunner
         return tally.Report(Stopwatch.GetElapsedTime(started));
     }
 
+    private JobsClientOptions ClientOptions(int retries)
+    {
+        var client = new JobsClientOptions
+        {
+            NetworkTimeout = options.EffectiveRequestTimeout,
+            LongPollWait = TimeSpan.FromSeconds(options.WaitSeconds),
+            PollInterval = DefaultRetryDelay,
+        };
+        client.Retry.MaxRetries = retries;
+        client.Retry.Delay = DefaultRetryDelay;
+        client.Retry.MaxDelay = DefaultRetryDelay;
+        client.Retry.OnRetry = Retried;
+        return client;
+    }
+
     private async Task RunJobAsync(CancellationToken stop)
     {
         if (stop.IsCancellationRequested)
@@ -68,212 +85,113 @@ public sealed class LoadRunner
 
         var submitStarted = Stopwatch.GetTimestamp();
         tally.Submitted();
-        Uri? statusUri;
+        if (await SubmitAsync(submitStarted, stop) is { } operation) await FollowAsync(operation, submitStarted, stop);
+    }
+
+    /// <summary>Submits the job (retried under --retry-busy); returns it once accepted, or null when it was not.</summary>
+    private async Task<JobOperation?> SubmitAsync(long submitStarted, CancellationToken stop)
+    {
+        // The tool's own key tells this submit's retries from the others', for its latency.
+        var key = Guid.NewGuid().ToString("N");
         try
         {
-            statusUri = await SubmitAsync(stop);
+            var operation = await submitter.SubmitAsync(options.Kind, options.Input, key, stop);
+            tally.Accepted(SubmitLatency(key, submitStarted));
+            return operation;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             tally.Error(ErrorKinds.Deadline, "the run ended before the job was accepted");
             tally.Rejected();
-            return;
         }
-        if (statusUri is null) return;
+        catch (JobsApiException e) when (e.Status is >= 200 and < 300)
+        {
+            // Accepted, but with an answer that does not say which job: it cannot be followed.
+            tally.Accepted(SubmitLatency(key, submitStarted));
+            tally.Error(ErrorKinds.BadResponse, Describe(HttpMethod.Post, "/api/jobs", e));
+            tally.Lost(Queued);
+        }
+        catch (Exception e) when (Classify(e) is { } kind)
+        {
+            tally.Error(kind, Describe(HttpMethod.Post, "/api/jobs", e));
+            tally.Rejected();
+        }
+        finally
+        {
+            lastSubmitAttempt.TryRemove(key, out _);
+        }
 
-        var lastPending = JobStatuses.Queued;
+        return null;
+    }
+
+    /// <summary>Long-polls an accepted job to its final status; a refusal retrying cannot mend (404, another 4xx) loses it.</summary>
+    private async Task FollowAsync(JobOperation operation, long submitStarted, CancellationToken stop)
+    {
+        var lastPending = Queued;
+        var observer = new PendingObserver(status =>
+        {
+            tally.Moved(lastPending, status);
+            lastPending = status;
+        });
         try
         {
-            var outcome = await AwaitFinalStatusAsync(statusUri, status => { tally.Moved(lastPending, status); lastPending = status; }, stop);
-            if (outcome is null) tally.Lost(lastPending);
-            else tally.Completed(lastPending, outcome.Status!, outcome.Error?.Code, Stopwatch.GetElapsedTime(submitStarted));
+            var job = operation.HasCompleted ? operation.Job : await poller.WaitForCompletionAsync(operation.Id, progress: observer, cancellationToken: stop);
+            if (job.Status == JobStatus.Succeeded && job.Result is not { ValueKind: not JsonValueKind.Null })
+                tally.Error(ErrorKinds.ResultMissing, $"job {job.Id} succeeded without a result");
+            tally.Completed(lastPending, job.Status.ToString(), job.Error?.Code, Stopwatch.GetElapsedTime(submitStarted));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             tally.Lost(lastPending);
         }
-    }
-
-    /// <summary>POSTs the job (again after a busy answer when asked to); returns where to poll it, or null when it was not accepted.</summary>
-    private async Task<Uri?> SubmitAsync(CancellationToken stop)
-    {
-        while (true)
+        catch (Exception e) when (Classify(e) is { } kind)
         {
-            var answer = await SendAsync(HttpMethod.Post, jobsUri, submitBody, stop);
-            if (answer.FailureKind is { } failure)
-            {
-                tally.Error(failure, answer.Detail);
-                tally.Rejected();
-                return null;
-            }
-
-            if (IsSuccess(answer.Status))
-            {
-                tally.Accepted(answer.Elapsed);
-                var statusUri = ResolveStatusUri(jobsUri, answer.Location, ReadView(answer.Body));
-                if (statusUri is null)
-                {
-                    tally.Error(ErrorKinds.BadResponse, $"{(int)answer.Status} without Location, statusUrl or id");
-                    tally.Lost(JobStatuses.Queued);
-                }
-                return statusUri;
-            }
-
-            if (options.RetryBusy && IsBusy(answer.Status))
-            {
-                tally.BusyRetry(StatusText(answer.Status));
-                await Task.Delay(answer.RetryAfter ?? DefaultRetryDelay, stop);
-                continue;
-            }
-
-            tally.Error(StatusText(answer.Status), answer.Detail);
-            tally.Rejected();
-            return null;
+            tally.Error(kind, Describe(HttpMethod.Get, $"/api/jobs/{operation.Id}", e));
+            tally.Lost(lastPending);
         }
     }
 
-    /// <summary>Polls until a final status (returned), or a sign the job is gone (null). Transient failures are counted and retried.</summary>
-    private async Task<JobStatusView?> AwaitFinalStatusAsync(Uri statusUri, Action<string> observedPending, CancellationToken stop)
+    /// <summary>The accepted POST's own round trip: from the start of the last attempt, so busy retries are not in it.</summary>
+    private TimeSpan SubmitLatency(string key, long firstAttempt)
     {
-        var pollUri = options.WaitSeconds > 0 ? WithQuery(statusUri, $"wait={options.WaitSeconds}") : statusUri;
-        while (true)
-        {
-            var pollStarted = Stopwatch.GetTimestamp();
-            var answer = await SendAsync(HttpMethod.Get, pollUri, null, stop);
-            TimeSpan pause;
-            if (answer.FailureKind is { } failure)
-            {
-                tally.Error(failure, answer.Detail);
-                pause = DefaultRetryDelay;
-            }
-            else if (answer.Status is HttpStatusCode.OK or HttpStatusCode.Accepted)
-            {
-                var view = ReadView(answer.Body);
-                if (answer.Status == HttpStatusCode.OK && JobStatuses.IsFinal(view?.Status))
-                {
-                    if (view!.Status == JobStatuses.Succeeded && view.Result is not { ValueKind: not JsonValueKind.Null })
-                        tally.Error(ErrorKinds.ResultMissing, $"job {view.Id} succeeded without a result");
-                    return view;
-                }
-                if (answer.Status == HttpStatusCode.OK && !JobStatuses.IsPending(view?.Status))
-                {
-                    tally.Error(ErrorKinds.BadResponse, $"200 with status '{view?.Status}': {Shorten(answer.Body)}");
-                    return null;
-                }
-                if (JobStatuses.IsPending(view?.Status)) observedPending(view!.Status!);
-                // Retry-After paces polls from the start of the previous one, so a long-poll that already waited polls again at once.
-                pause = (answer.RetryAfter ?? (options.WaitSeconds > 0 ? TimeSpan.Zero : DefaultRetryDelay)) - Stopwatch.GetElapsedTime(pollStarted);
-            }
-            else if (IsTransient(answer.Status))
-            {
-                tally.Error(StatusText(answer.Status), answer.Detail);
-                pause = answer.RetryAfter ?? DefaultRetryDelay;
-            }
-            else
-            {
-                tally.Error(StatusText(answer.Status), answer.Detail);
-                return null;
-            }
-
-            if (pause > TimeSpan.Zero) await Task.Delay(pause, stop);
-        }
+        var started = lastSubmitAttempt.TryGetValue(key, out var last) ? last : firstAttempt;
+        var latency = Stopwatch.GetElapsedTime(started);
+        return latency > TimeSpan.Zero ? latency : TimeSpan.Zero;
     }
 
-    private async Task<Answer> SendAsync(HttpMethod method, Uri uri, byte[]? body, CancellationToken stop)
+    /// <summary>A failed attempt the client retries: a busy submit under --retry-busy is counted apart, anything else is an error.</summary>
+    private void Retried(JobsRetry retry)
     {
-        using var request = new HttpRequestMessage(method, uri);
-        if (options.FunctionKey is { Length: > 0 } key) request.Headers.Add(FunctionKeyHeader, key);
-        if (body is not null) request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        timeout.CancelAfter(options.EffectiveRequestTimeout);
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-            var content = await response.Content.ReadAsStringAsync(timeout.Token);
-            return new Answer(response.StatusCode, response.Headers.Location, RetryAfter(response.Headers.RetryAfter), content,
-                Stopwatch.GetElapsedTime(started), null, Describe(response, content));
-        }
-        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-        {
-            return Answer.Failed(ErrorKinds.Timeout, $"{method} {uri.AbsolutePath}: no answer within {options.EffectiveRequestTimeout.TotalSeconds:0.###} s");
-        }
-        catch (HttpRequestException error)
-        {
-            return Answer.Failed(ErrorKinds.Connection, $"{method} {uri.AbsolutePath}: {error.HttpRequestError}: {error.Message}");
-        }
+        if (retry.IdempotencyKey is { } key)
+            lastSubmitAttempt[key] = Stopwatch.GetTimestamp() + (long)(retry.Delay.TotalSeconds * Stopwatch.Frequency);
+        if (retry.Method == HttpMethod.Post && options.RetryBusy && retry.Failure is JobsApiException { Status: 503 or 429 } busy)
+            tally.BusyRetry(busy.Status.ToString(CultureInfo.InvariantCulture));
+        else if (Classify(retry.Failure) is { } kind)
+            tally.Error(kind, Describe(retry.Method, retry.RequestUri.AbsolutePath, retry.Failure));
     }
 
-    /// <summary>
-    /// Where to poll an accepted job: its Location (relative or absolute), else the body's statusUrl, else <c>api/jobs/{id}</c>.
-    /// A Location on another origin keeps only its path, so the tool never sends to a host it was not given.
-    /// </summary>
-    public static Uri? ResolveStatusUri(Uri jobsUri, Uri? location, JobStatusView? body)
+    private static string? Classify(Exception error) => error switch
     {
-        var reference = location?.OriginalString ?? body?.StatusUrl ?? (body?.Id is { Length: > 0 } id ? $"{jobsUri.AbsolutePath}/{Uri.EscapeDataString(id)}" : null);
-        if (string.IsNullOrWhiteSpace(reference) || !Uri.TryCreate(jobsUri, reference, out var resolved)) return null;
-        return resolved.GetLeftPart(UriPartial.Authority) == jobsUri.GetLeftPart(UriPartial.Authority)
-            ? resolved
-            : new Uri(jobsUri, resolved.PathAndQuery);
-    }
+        JobsApiException { Status: >= 200 and < 300 } => ErrorKinds.BadResponse,
+        JobsApiException answer => answer.Status.ToString(CultureInfo.InvariantCulture),
+        TimeoutException => ErrorKinds.Timeout,
+        HttpRequestException => ErrorKinds.Connection,
+        _ => null,
+    };
 
-    private static Uri WithQuery(Uri uri, string parameter)
+    private static string Describe(HttpMethod method, string path, Exception error) => error switch
     {
-        var builder = new UriBuilder(uri);
-        builder.Query = builder.Query.Length > 1 ? $"{builder.Query[1..]}&{parameter}" : parameter;
-        return builder.Uri;
-    }
+        JobsApiException answer => $"{method} {path}: {answer.Status} {answer.Detail ?? answer.Title}",
+        HttpRequestException connection => $"{method} {path}: {connection.HttpRequestError}: {connection.Message}",
+        _ => error.Message,
+    };
 
-    private static JobStatusView? ReadView(string body)
+    /// <summary>Reports the known pending states as they change, at once (not through a synchronization context as Progress&lt;T&gt; would).</summary>
+    private sealed class PendingObserver(Action<string> moved) : IProgress<Job>
     {
-        try
+        public void Report(Job value)
         {
-            return body.Length == 0 ? null : JsonSerializer.Deserialize<JobStatusView>(body, Json);
+            if (value.Status == JobStatus.Queued || value.Status == JobStatus.Running) moved(value.Status.ToString());
         }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) =>
-        header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-
-    private static string Describe(HttpResponseMessage response, string content)
-    {
-        var path = response.RequestMessage?.RequestUri?.AbsolutePath;
-        var detail = ProblemDetail(content) ?? (content.Length > 0 ? Shorten(content) : response.ReasonPhrase);
-        return $"{response.RequestMessage?.Method} {path}: {(int)response.StatusCode} {detail}";
-    }
-
-    private static string? ProblemDetail(string content)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(content);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return null;
-            string? Read(string name) => document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            return Read("detail") ?? Read("title");
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
-
-    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
-
-    private static bool IsBusy(HttpStatusCode status) => status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests;
-
-    private static bool IsTransient(HttpStatusCode status) => (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
-
-    private static string StatusText(HttpStatusCode status) => ((int)status).ToString(CultureInfo.InvariantCulture);
-
-    private readonly record struct Answer(HttpStatusCode Status, Uri? Location, TimeSpan? RetryAfter, string Body, TimeSpan Elapsed, string? FailureKind, string Detail)
-    {
-        public static Answer Failed(string kind, string detail) => new(default, null, null, "", TimeSpan.Zero, kind, detail);
     }
 }

@@ -1,8 +1,13 @@
+using ComputeFunctions.Client;
+
 namespace LoadTool;
 
 /// <summary>The counters of a run, shared by all job workers; one lock, since events come at most a few thousand a second.</summary>
 internal sealed class LoadTally(int requested)
 {
+    private static readonly string Running = JobStatus.Running.ToString();
+    private static readonly string Succeeded = JobStatus.Succeeded.ToString();
+
     private readonly Lock gate = new();
     private readonly Dictionary<string, int> finalStatuses = [];
     private readonly Dictionary<string, int> failureCodes = [];
@@ -35,8 +40,8 @@ internal sealed class LoadTally(int requested)
         if (from == to) return;
         lock (gate)
         {
-            if (from == JobStatuses.Running) running--; else queued--;
-            if (to == JobStatuses.Running) running++; else queued++;
+            if (from == Running) running--; else queued--;
+            if (to == Running) running++; else queued++;
         }
     }
 
@@ -46,7 +51,7 @@ internal sealed class LoadTally(int requested)
         {
             Leave(lastPending);
             finalStatuses[finalStatus] = finalStatuses.GetValueOrDefault(finalStatus) + 1;
-            if (finalStatus != JobStatuses.Succeeded)
+            if (finalStatus != Succeeded)
             {
                 var code = failureCode ?? "(no code)";
                 failureCodes[code] = failureCodes.GetValueOrDefault(code) + 1;
@@ -93,6 +98,6 @@ internal sealed class LoadTally(int requested)
 
     private void Leave(string pending)
     {
-        if (pending == JobStatuses.Running) running--; else queued--;
+        if (pending == Running) running--; else queued--;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using ComputeFunctions.Client;
 using LoadTool;
 using Microsoft.Extensions.Time.Testing;
 
@@ -18,8 +19,8 @@ public sealed class LoadRunnerTests
         var report = await RunAsync(api, jobs: 40, concurrency: 8, functionKey: "secret-key", waitSeconds: 5);
 
         Assert.Equal((40, 40, 40, 0, 0), (report.Submitted, report.Accepted, report.Completed, report.Lost, report.NotSubmitted));
-        Assert.Equal(32, report.FinalStatuses[JobStatuses.Succeeded]);
-        Assert.Equal(8, report.FinalStatuses[JobStatuses.Failed]);
+        Assert.Equal(32, report.FinalStatuses[JobStatus.Succeeded.ToString()]);
+        Assert.Equal(8, report.FinalStatuses[JobStatus.Failed.ToString()]);
         Assert.Equal(8, report.FailureCodes["kernel-error"]);
         Assert.Empty(report.Errors);
         Assert.Equal(LoadReport.ExitErrors, report.ExitCode);
@@ -71,7 +72,22 @@ public sealed class LoadRunnerTests
         Assert.True(api.BusyAnswers > 0);
         Assert.Equal(api.BusyAnswers, report.BusyRetries["429"]);
         Assert.Equal((30, 30, 30), (report.Accepted, report.Succeeded, api.JobCount));
+        // Each job's resubmits carry its one Idempotency-Key.
+        Assert.Equal(30, api.Requests.Where(r => r.Method == "POST").Select(r => r.IdempotencyKey).Distinct().Count());
         Assert.Empty(report.Errors);
+        Assert.Equal(LoadReport.ExitSuccess, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_AnswersLostAfterStoringWithRetryBusy_NoJobIsCreatedTwice()
+    {
+        await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { LosesAnswer = attempt => attempt % 4 == 0 });
+
+        var report = await RunAsync(api, jobs: 20, concurrency: 4, retryBusy: true);
+
+        Assert.True(report.BusyRetries["503"] > 0);
+        Assert.Equal(api.SubmissionAttempts - 20, report.BusyRetries["503"]);
+        Assert.Equal((20, 20, 20), (report.Accepted, report.Succeeded, api.JobCount));
         Assert.Equal(LoadReport.ExitSuccess, report.ExitCode);
     }
 
@@ -174,28 +190,6 @@ public sealed class LoadRunnerTests
         Assert.Equal(4, report.Errors[ErrorKinds.Connection].Count);
         Assert.Equal((4, 0), (report.Submitted, report.Accepted));
         Assert.Equal(LoadReport.ExitErrors, report.ExitCode);
-    }
-
-    [Theory]
-    [InlineData("/api/jobs/abc", "http://127.0.0.1:7071/api/jobs/abc")]
-    [InlineData("abc", "http://127.0.0.1:7071/api/abc")]
-    [InlineData("http://127.0.0.1:7071/api/jobs/abc?x=1", "http://127.0.0.1:7071/api/jobs/abc?x=1")]
-    [InlineData("https://internal-host:8080/api/jobs/abc", "http://127.0.0.1:7071/api/jobs/abc")]
-    public void ResolveStatusUri_Location_StaysOnTheGivenOrigin(string location, string expected)
-    {
-        var resolved = LoadRunner.ResolveStatusUri(new Uri("http://127.0.0.1:7071/api/jobs"), new Uri(location, UriKind.RelativeOrAbsolute), null);
-
-        Assert.Equal(expected, resolved?.AbsoluteUri);
-    }
-
-    [Fact]
-    public void ResolveStatusUri_NoLocation_FallsBackToStatusUrlThenId()
-    {
-        var jobs = new Uri("http://localhost:7071/api/jobs");
-
-        Assert.Equal("http://localhost:7071/api/jobs/s1", LoadRunner.ResolveStatusUri(jobs, null, new JobStatusView("x", null, "/api/jobs/s1", null, null, null))?.AbsoluteUri);
-        Assert.Equal("http://localhost:7071/api/jobs/i1", LoadRunner.ResolveStatusUri(jobs, null, new JobStatusView("i1", null, null, null, null, null))?.AbsoluteUri);
-        Assert.Null(LoadRunner.ResolveStatusUri(jobs, null, null));
     }
 
     private static async Task<LoadReport> RunAsync(
