@@ -16,25 +16,28 @@ public static class StorageClients
     public static IServiceCollection AddStorageClients(this IServiceCollection services, IConfiguration configuration)
     {
         var storage = configuration.GetSection(StorageNames.Connection);
+        var tryTimeout = (configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()).NetworkTimeout;
         services.AddAzureClients(clients =>
         {
+            // A request that gets no answer is cut after one try's timeout and retried: a stalled account cannot hold a
+            // call for long. Blobs get longer: a result image is many megabytes.
             clients.ConfigureDefaults(options =>
             {
                 options.Retry.MaxRetries = 3;
                 options.Retry.Delay = TimeSpan.FromMilliseconds(500);
-                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+                options.Retry.NetworkTimeout = tryTimeout;
             });
             if (!string.IsNullOrWhiteSpace(storage.Value))
             {
                 clients.AddQueueServiceClient(storage.Value).ConfigureOptions(UseHostEncoding);
                 clients.AddTableServiceClient(storage.Value);
-                clients.AddBlobServiceClient(storage.Value);
+                clients.AddBlobServiceClient(storage.Value).ConfigureOptions(options => options.Retry.NetworkTimeout = BlobTryTimeout);
                 return;
             }
 
             clients.AddQueueServiceClient(ServiceUri(storage, "queue")).WithCredential(Credential).ConfigureOptions(UseHostEncoding);
             clients.AddTableServiceClient(ServiceUri(storage, "table")).WithCredential(Credential);
-            clients.AddBlobServiceClient(ServiceUri(storage, "blob")).WithCredential(Credential);
+            clients.AddBlobServiceClient(ServiceUri(storage, "blob")).WithCredential(Credential).ConfigureOptions(options => options.Retry.NetworkTimeout = BlobTryTimeout);
         });
         return services;
 
@@ -50,6 +53,8 @@ public static class StorageClients
         throw new InvalidOperationException(
             $"Storage is not configured: set '{StorageNames.Connection}' to a connection string, or '{StorageNames.Connection}__accountName' for an identity-based connection.");
     }
+
+    private static readonly TimeSpan BlobTryTimeout = TimeSpan.FromSeconds(30);
 
     // host.json sets extensions.queues.messageEncoding to base64: the trigger decodes what this client encodes.
     private static void UseHostEncoding(QueueClientOptions options) => options.MessageEncoding = QueueMessageEncoding.Base64;

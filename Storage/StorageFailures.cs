@@ -20,7 +20,12 @@ internal static class StorageFailures
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Describe(e) is { } reason)
         {
-            throw new StorageUnavailableException(reason, e);
+            throw new StorageUnavailableException(reason, IsTimeout(e), e);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // The caller's token ended the last try: the SDK reports it as a failure of its retries; it is a cancel.
+            throw new OperationCanceledException("The storage operation was canceled.", e, cancellationToken);
         }
     }
 
@@ -30,6 +35,14 @@ internal static class StorageFailures
             await operation();
             return true;
         }, cancellationToken);
+
+    /// <summary>Storage took the request and did not answer in time (on the last try), so it may have done it.</summary>
+    private static bool IsTimeout(Exception e) => e switch
+    {
+        OperationCanceledException or TimeoutException => true,
+        AggregateException { InnerExceptions.Count: > 0 } all => IsTimeout(all.InnerExceptions[^1]),
+        _ => false,
+    };
 
     /// <summary>Why storage is unavailable, in a sentence; null when <paramref name="e"/> is not a transient storage failure.</summary>
     public static string? Describe(Exception e) => e switch
