@@ -15,34 +15,33 @@ public sealed class JobsFunction(JobService jobs, JobAnswers answers, IOptions<J
     [Function(nameof(SubmitJob))]
     public Task<IResult> SubmitJob(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Jobs)] HttpRequest request, CancellationToken cancellationToken) =>
-        answers.RunAsync(async () =>
+        answers.RunAsync(request, async budget =>
         {
-            var submit = await JobRequestReader.ReadSubmitAsync(request, options.Value, cancellationToken);
-            return answers.Accepted(await jobs.SubmitAsync(submit.Job, submit.IdempotencyKey, submit.Wait, cancellationToken));
-        });
+            var submit = await JobRequestReader.ReadSubmitAsync(request, options.Value, budget.Token);
+            return answers.Accepted(await jobs.SubmitAsync(submit.Job, submit.IdempotencyKey, budget.Wait, budget.Token, budget.StorageDeadline));
+        }, cancellationToken);
 
     [Function(nameof(ListJobs))]
     public Task<IResult> ListJobs(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Jobs)] HttpRequest request, CancellationToken cancellationToken) =>
-        answers.RunAsync(async () =>
+        answers.RunAsync(request, async budget =>
         {
             var query = JobListQuery.Read(request);
-            return answers.List(await jobs.ListAsync(query.Status, query.Top, query.Continuation, cancellationToken), query);
-        });
+            return answers.List(await jobs.ListAsync(query.Status, query.Top, query.Continuation, budget.Token), query);
+        }, cancellationToken);
 
     [Function(nameof(GetJob))]
     public Task<IResult> GetJob(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Job)] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        answers.RunAsync(async () =>
-            answers.Status(await jobs.WaitAsync(id, JobRequestReader.ReadWait(request, options.Value.MaxWaitSeconds), cancellationToken), id));
+        answers.RunAsync(request, async budget => answers.Status(await jobs.WaitAsync(id, budget.Wait, budget.Token), id), cancellationToken);
 
     [Function(nameof(GetJobResult))]
     public Task<IResult> GetJobResult(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.JobResult)] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        answers.RunAsync(async () => answers.Result(await jobs.GetResultAsync(id, cancellationToken), id));
+        answers.RunAsync(request, async budget => answers.Result(await jobs.GetResultAsync(id, budget.Token), id), cancellationToken);
 
     [Function(nameof(CancelJob))]
     public Task<IResult> CancelJob(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.Job)] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        answers.RunAsync(async () => answers.Canceled(await jobs.CancelAsync(id, cancellationToken), id));
+        answers.RunAsync(request, async budget => answers.Canceled(await jobs.CancelAsync(id, budget.Token), id), cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Functions.Compute;
 using Functions.Jobs;
+using Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,18 +12,40 @@ namespace Functions.Http;
 /// What the jobs API answers. <see cref="RunAsync"/> runs an endpoint and is the one place where the app's exceptions
 /// become problems; the other members turn what the services return into answers.
 /// </summary>
-public sealed class JobAnswers(IOptions<JobOptions> options, ILogger<JobAnswers> logger)
+public sealed class JobAnswers(IOptions<JobOptions> options, IOptions<StorageOptions> storage, TimeProvider time, ILogger<JobAnswers> logger)
 {
     private const string Json = "application/json";
 
     private string RetryAfter => options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Runs an endpoint; a refused request, bad input or unavailable storage answers its problem, never a bare 500.</summary>
-    public async Task<IResult> RunAsync(Func<Task<IResult>> endpoint)
+    /// <summary>
+    /// Runs an endpoint within its budget: its <c>?wait=</c> plus <c>Storage__RequestDeadlineSeconds</c>. A refused
+    /// request, bad input, unavailable storage or a deadline passed answers its problem, never a bare 500 or a hang.
+    /// </summary>
+    public async Task<IResult> RunAsync(HttpRequest request, Func<RequestBudget, Task<IResult>> endpoint, CancellationToken cancellationToken)
     {
+        using var deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         try
         {
-            return await endpoint();
+            var wait = JobRequestReader.ReadWait(request, options.Value.MaxWaitSeconds);
+            deadline.CancelAfter(wait + storage.Value.RequestDeadline);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            return await endpoint(new RequestBudget(wait, either.Token, deadline.Token));
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            HttpLog.StorageUnavailable(logger, e);
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+                $"Storage did not answer within {storage.Value.RequestDeadlineSeconds} s. Try again later.").WithHeader("Retry-After", RetryAfter);
+        }
+        catch (JobOutcomeUnknownException e)
+        {
+            HttpLog.StorageUnavailable(logger, e);
+            var statusUrl = Routes.JobPath(e.JobId);
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Job may exist",
+                    $"{e.Message} Look it up at {statusUrl}, or send the same request with the same Idempotency-Key to get it.",
+                    extensions: new Dictionary<string, object?> { ["jobId"] = e.JobId, ["statusUrl"] = statusUrl })
+                .WithHeader("Retry-After", RetryAfter);
         }
         catch (RequestRefusedException e)
         {

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace Functions.Http;
 
-/// <summary>What <c>POST /api/jobs</c> carries: the job, an optional Idempotency-Key, and how long to wait for the answer.</summary>
-public sealed record SubmitRequest(JobRequest Job, string? IdempotencyKey, TimeSpan Wait);
+/// <summary>What the body and headers of <c>POST /api/jobs</c> carry: the job and an optional Idempotency-Key.</summary>
+public sealed record SubmitRequest(JobRequest Job, string? IdempotencyKey);
 
 /// <summary>Reads what a jobs request carries: the body up to a size cap, the <c>Idempotency-Key</c> and the <c>wait</c> query value.</summary>
 public static class JobRequestReader
@@ -22,13 +22,12 @@ public static class JobRequestReader
     /// </summary>
     public static async Task<SubmitRequest> ReadSubmitAsync(HttpRequest request, JobOptions options, CancellationToken cancellationToken)
     {
-        var wait = ReadWait(request, options.MaxWaitSeconds);
         if (!IsJsonOrUnspecified(request))
             throw new RequestRefusedException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Send the job as application/json.", "Content-Type");
         var body = await ReadBodyAsync(request, options.MaxBodyBytes, cancellationToken)
             ?? throw new RequestRefusedException(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A job request must be at most {options.MaxBodyBytes} bytes.", "body");
         var job = Parse(body);
-        return new SubmitRequest(job, ReadIdempotencyKey(request), wait);
+        return new SubmitRequest(job, ReadIdempotencyKey(request));
     }
 
     /// <summary>The <c>wait</c> query value in seconds, capped at <paramref name="maxSeconds"/>; zero when absent.</summary>

@@ -16,15 +16,16 @@ public sealed class JobService(
     /// Accepts a job (see <see cref="JobSubmission"/>) and, with a <paramref name="wait"/>, holds on until it finishes.
     /// Storage failing during that wait answers the job as accepted, so the caller does not submit it twice.
     /// </summary>
-    public async Task<JobSnapshot> SubmitAsync(JobRequest request, string? idempotencyKey, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<JobSnapshot> SubmitAsync(
+        JobRequest request, string? idempotencyKey, TimeSpan wait, CancellationToken cancellationToken, CancellationToken storageDeadline)
     {
-        var job = await submission.SubmitAsync(request, idempotencyKey, cancellationToken);
+        var job = await submission.SubmitAsync(request, idempotencyKey, cancellationToken, storageDeadline);
         if (wait <= TimeSpan.Zero) return job;
         try
         {
             return await watch.WaitAsync(job.Job.Id, wait, job, cancellationToken) ?? job;
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e) when (e is StorageUnavailableException || (e is OperationCanceledException && storageDeadline.IsCancellationRequested))
         {
             JobLog.WaitCutShort(logger, e, job.Job.Id);
             return job;

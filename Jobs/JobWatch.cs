@@ -61,15 +61,21 @@ public sealed class JobWatch(IJobStore store, TimeProvider time, IOptions<JobOpt
         }
     }
 
-    /// <summary>The job once it has finished, or as it stands when <paramref name="wait"/> ends; null for an unknown job.</summary>
+    /// <summary>
+    /// The job once it has finished, or as it stands when <paramref name="wait"/> ends; null for an unknown job. The
+    /// wait counts from the first state known: a first read that storage is slow to answer is bounded by the caller's
+    /// token alone, so a slow answer is never mistaken for an unknown job.
+    /// </summary>
     public async Task<JobSnapshot?> WaitAsync(string id, TimeSpan wait, JobSnapshot? known, CancellationToken cancellationToken)
     {
+        await using var first = WatchAsync(id, known, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        if (!await first.MoveNextAsync()) return null;
+        var last = first.Current;
         using var deadline = new CancellationTokenSource(wait, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        var last = known;
         try
         {
-            await foreach (var snapshot in WatchAsync(id, known, either.Token)) last = snapshot;
+            await foreach (var snapshot in WatchAsync(id, last, either.Token)) last = snapshot;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
