@@ -5,3 +5,12 @@ public sealed class QueueUnavailableException(string message, Exception? inner =
 
 /// <summary>An Idempotency-Key came back with a different request than it was first used with (HTTP 422).</summary>
 public sealed class IdempotencyKeyReusedException() : Exception("This Idempotency-Key was used with a different request.");
+
+/// <summary>
+/// Storage did not answer while a job was being stored or queued, so whether it was accepted is unknown. The job may
+/// exist under <see cref="JobId"/>: the caller can look it up, or retry with the same Idempotency-Key to get it (HTTP 503).
+/// </summary>
+public sealed class JobOutcomeUnknownException(string jobId, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public string JobId { get; } = jobId;
+}

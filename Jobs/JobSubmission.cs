@@ -28,10 +28,12 @@ public sealed class JobSubmission(
 
     /// <summary>
     /// Throws <see cref="InvalidInputException"/> for bad input, <see cref="IdempotencyKeyReusedException"/> for a key
-    /// reused with another request, and <see cref="QueueUnavailableException"/> when the job could not be queued
-    /// (the queue is too deep or unreachable; nothing is kept).
+    /// reused with another request, <see cref="QueueUnavailableException"/> when the job could not be queued (the queue
+    /// is too deep or unreachable; nothing is kept), and <see cref="JobOutcomeUnknownException"/> when storage stopped
+    /// answering halfway. Once the job row is being written, the caller going away no longer stops the submit:
+    /// <paramref name="storageDeadline"/> alone bounds the rest.
     /// </summary>
-    public async Task<JobSnapshot> SubmitAsync(JobRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<JobSnapshot> SubmitAsync(JobRequest request, string? idempotencyKey, CancellationToken cancellationToken, CancellationToken storageDeadline)
     {
         var input = request.Input.GetRawText();
         if (input.Length > store.MaxInputLength)
@@ -49,7 +51,7 @@ public sealed class JobSubmission(
             id = first.JobId;
             if (await store.GetAsync(id, cancellationToken) is { } earlier)
             {
-                await RequeueIfStrandedAsync(earlier.Job);
+                await RequeueIfStrandedAsync(earlier.Job, storageDeadline);
                 return earlier;
             }
         }
@@ -57,22 +59,31 @@ public sealed class JobSubmission(
         await RefuseWhenQueueTooDeepAsync(cancellationToken);
         var job = new JobRecord(id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount);
 
-        // Once the row is written the job is seen through to an answer, even if the caller goes away meanwhile.
-        if (await store.TryCreateAsync(job, CancellationToken.None) is not { } version)
+        string? version;
+        try
+        {
+            version = await store.TryCreateAsync(job, storageDeadline);
+        }
+        catch (Exception e) when (IsUnanswered(e))
+        {
+            throw new JobOutcomeUnknownException(id, "Storage did not answer while the job was being stored: it may exist.", e);
+        }
+
+        if (version is null)
         {
             // Another submit with the same key stored the job first; it queues it.
-            return await store.GetAsync(id, CancellationToken.None)
+            return await store.GetAsync(id, storageDeadline)
                 ?? throw new QueueUnavailableException("Another request with this Idempotency-Key was storing the job and gave up. Try again.");
         }
 
         try
         {
-            await queue.SendAsync(new JobMessage(job.Id), CancellationToken.None);
+            await queue.SendAsync(new JobMessage(job.Id), storageDeadline);
         }
         catch (Exception e)
         {
             JobLog.EnqueueFailed(logger, e, job.Id);
-            return await WithdrawAsync(job, version, e);
+            return await WithdrawAsync(job, version, e, storageDeadline);
         }
 
         JobLog.Submitted(logger, job.Id, job.Kind);
@@ -80,11 +91,11 @@ public sealed class JobSubmission(
     }
 
     /// <summary>A retried submit found its job: the first attempt may have died between storing it and queueing it.</summary>
-    private async Task RequeueIfStrandedAsync(JobRecord job)
+    private async Task RequeueIfStrandedAsync(JobRecord job, CancellationToken storageDeadline)
     {
         try
         {
-            await recovery.RequeueIfStrandedAsync(job, CancellationToken.None);
+            await recovery.RequeueIfStrandedAsync(job, storageDeadline);
         }
         catch (Exception e)
         {
@@ -97,24 +108,26 @@ public sealed class JobSubmission(
     /// The message could not be sent: withdraws the job and refuses the submit, unless a worker has taken the job
     /// already (the message did arrive; only the answer to the send was lost), which is then answered as accepted.
     /// </summary>
-    private async Task<JobSnapshot> WithdrawAsync(JobRecord job, string version, Exception sendFailure)
+    private async Task<JobSnapshot> WithdrawAsync(JobRecord job, string version, Exception sendFailure, CancellationToken storageDeadline)
     {
         bool withdrawn;
+        JobSnapshot? taken = null;
         try
         {
-            withdrawn = await store.TryDeleteUnstartedAsync(job, version, CancellationToken.None);
+            withdrawn = await store.TryDeleteUnstartedAsync(job, version, storageDeadline);
+            if (!withdrawn) taken = await store.GetAsync(job.Id, storageDeadline);
         }
         catch (Exception e)
         {
             JobLog.OrphanNotRemoved(logger, e, job.Id);
-            throw new QueueUnavailableException(
-                "The job could not be queued, nor withdrawn: it may still run later. Retry with the same Idempotency-Key to get that job.", sendFailure);
+            throw new JobOutcomeUnknownException(job.Id, "The job could not be queued, nor withdrawn: it may still run later.", sendFailure);
         }
 
-        if (withdrawn || await store.GetAsync(job.Id, CancellationToken.None) is not { } taken)
-            throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", sendFailure);
-        return taken;
+        return taken ?? throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", sendFailure);
     }
+
+    /// <summary>Storage took the request and gave no answer in time, or the deadline passed first: it may have done it.</summary>
+    private static bool IsUnanswered(Exception e) => e is OperationCanceledException or StorageUnavailableException { Unanswered: true };
 
     private async Task RefuseWhenQueueTooDeepAsync(CancellationToken cancellationToken)
     {

@@ -26,13 +26,15 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
 
     public Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
-        await _table.UpsertEntityAsync(ToIndexEntry(job), TableUpdateMode.Replace, cancellationToken);
+        // The listing entry and the row are written at once: one round trip of waiting, not two.
+        var listed = _table.UpsertEntityAsync(ToIndexEntry(job), TableUpdateMode.Replace, cancellationToken);
+        var stored = _table.AddEntityAsync(ToEntity(job), cancellationToken);
         try
         {
-            var response = await _table.AddEntityAsync(ToEntity(job), cancellationToken);
-            return response.Headers.ETag?.ToString() ?? "";
+            await Task.WhenAll(listed, stored);
+            return (await stored).Headers.ETag?.ToString() ?? "";
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (RequestFailedException e) when (e.Status == 409 && listed.IsCompletedSuccessfully)
         {
             // The SDK retried our own write after its answer was lost: the row is ours, carry on with it.
             var existing = await _table.GetEntityIfExistsAsync<TableEntity>(job.Id, JobRow, ["CreatedAt"], cancellationToken);
