@@ -10,6 +10,7 @@ namespace Functions.Jobs;
 /// </summary>
 public sealed class JobCompletion(
     IJobStore store,
+    FinalWrite finalWrite,
     ComputeExecutor executor,
     JobSignals signals,
     TimeProvider time,
@@ -41,7 +42,9 @@ public sealed class JobCompletion(
         var result = await StoreResultAsync(basis.Job, plan, [partial], cancellationToken);
         while (!await TrySucceedAsync(basis, result, cancellationToken))
         {
-            if (await store.GetAsync(basis.Job.Id, cancellationToken) is not { } now || now.Job.Status.IsFinished()) return;
+            if (await finalWrite.RunAsync(basis.Job.Id, () => store.GetAsync(basis.Job.Id, cancellationToken), cancellationToken) is not { } now
+                || now.Job.Status.IsFinished())
+                return;
             basis = now;
         }
     }
@@ -64,7 +67,7 @@ public sealed class JobCompletion(
     private async Task<JobRecord> StoreResultAsync(JobRecord job, IComputePlan plan, IReadOnlyList<BinaryData> partials, CancellationToken cancellationToken)
     {
         var output = await executor.RunAsync(() => plan.Complete(plan.Reduce(partials)));
-        return await store.SaveResultAsync(job, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken);
+        return await finalWrite.RunAsync(job.Id, () => store.SaveResultAsync(job, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken), cancellationToken);
     }
 
     /// <summary>Writes the job succeeded with <paramref name="result"/> if it is still at <paramref name="basis"/>'s version.</summary>
@@ -81,7 +84,8 @@ public sealed class JobCompletion(
             ResultBlob = result.ResultBlob,
             ResultContentType = result.ResultContentType,
         };
-        if (await store.TryReplaceAsync(succeeded, basis.Version, cancellationToken) is not { } version) return false;
+        if (await finalWrite.RunAsync(succeeded.Id, () => store.TryReplaceAsync(succeeded, basis.Version, cancellationToken), cancellationToken) is not { } version)
+            return false;
         JobLog.Finished(logger, succeeded.Id, JobStatus.Succeeded);
         Finished(basis with { Job = succeeded, Version = version });
         return true;

@@ -50,6 +50,9 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Warning, "Job {JobId} range {Range}: progress not saved; the computation goes on")]
     public static partial void ProgressNotSaved(ILogger logger, Exception exception, string jobId, int range);
 
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: storage did not take the computed work; trying again in {Seconds} s")]
+    public static partial void FinalWriteRetried(ILogger logger, Exception exception, string jobId, double seconds);
+
     [LoggerMessage(LogLevel.Warning, "Job {JobId} was queued with no message on the queue; it is queued again")]
     public static partial void Requeued(ILogger logger, string jobId);
 

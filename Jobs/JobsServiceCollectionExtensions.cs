@@ -22,6 +22,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobStart>();
         services.AddSingleton<RangeComputation>();
         services.AddSingleton<JobCompletion>();
+        services.AddSingleton<FinalWrite>();
 
         services.AddSingleton<JobRecovery>();
         services.AddSingleton<JobRetention>();

@@ -12,6 +12,7 @@ namespace Functions.Jobs;
 /// </summary>
 public sealed class RangeComputation(
     IJobStore store,
+    FinalWrite finalWrite,
     ComputeExecutor executor,
     JobSignals signals,
     TimeProvider time,
@@ -29,7 +30,8 @@ public sealed class RangeComputation(
         var range = new RangeRecord(index, first, end, 0);
         var computed = await ComputeAsync(snapshot, plan, range, firstTick: null, cancellationToken);
         if (computed is not { } done) return false;
-        await store.SaveRangeAsync(snapshot.Job.Id, range with { ChunksDone = done.Chunks, IsDone = true, EndsSearch = plan.EndsSearch(done.Partial) }, done.Partial, cancellationToken);
+        var finished = range with { ChunksDone = done.Chunks, IsDone = true, EndsSearch = plan.EndsSearch(done.Partial) };
+        await finalWrite.RunAsync(snapshot.Job.Id, () => store.SaveRangeAsync(snapshot.Job.Id, finished, done.Partial, cancellationToken), cancellationToken);
         return true;
     }
 
@@ -56,7 +58,7 @@ public sealed class RangeComputation(
         var chunksDone = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var registration = signals.Running(job.Id, stop);
-        var watch = WatchAsync(snapshot, range, () => Volatile.Read(ref chunksDone), firstTick, stop, cancellationToken);
+        var watch = WatchAsync(snapshot, range, () => Volatile.Read(ref chunksDone), firstTick, stop);
         var clock = Stopwatch.StartNew();
         BinaryData?[] partials;
         try
@@ -92,9 +94,12 @@ public sealed class RangeComputation(
         return (reduced, computed.Count);
     }
 
-    /// <summary>While a range computes: writes and pushes its progress, and stops it when the job no longer needs it.</summary>
+    /// <summary>
+    /// While a range computes: writes and pushes its progress, and stops it when the job no longer needs it. Its
+    /// storage calls end with the range, so a stalled progress write never holds a finished computation.
+    /// </summary>
     private async Task WatchAsync(
-        JobSnapshot snapshot, RangeRecord range, Func<int> chunksDone, Func<CancellationToken, Task>? firstTick, CancellationTokenSource stop, CancellationToken cancellationToken)
+        JobSnapshot snapshot, RangeRecord range, Func<int> chunksDone, Func<CancellationToken, Task>? firstTick, CancellationTokenSource stop)
     {
         var interval = TimeSpan.FromMilliseconds(options.Value.ProgressIntervalMilliseconds);
         var jobId = snapshot.Job.Id;
@@ -105,11 +110,11 @@ public sealed class RangeComputation(
                 await Task.Delay(interval, time, stop.Token);
                 try
                 {
-                    if (firstTick is not null) await firstTick(cancellationToken);
+                    if (firstTick is not null) await firstTick(stop.Token);
                     firstTick = null;
                     var progress = range with { ChunksDone = chunksDone() };
-                    await store.SaveRangeAsync(jobId, progress, null, cancellationToken);
-                    var now = await store.GetAsync(jobId, cancellationToken);
+                    await store.SaveRangeAsync(jobId, progress, null, stop.Token);
+                    var now = await store.GetAsync(jobId, stop.Token);
                     if (now is null || now.Job.Status.IsFinished() || EarlierRangeEndedSearch(now, range.Index)) await stop.CancelAsync();
                     else signals.Changed(now with { Ranges = [.. now.Ranges.Where(r => r.Index != range.Index), progress] });
                 }
