@@ -15,6 +15,9 @@ public sealed class StoreCalls
 
     public int Of(string method) => _calls.GetValueOrDefault(method);
 
+    /// <summary>Runs before each call goes to the store, with the method's name: to stall storage at one exact step.</summary>
+    public Action<string>? Before { get; set; }
+
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Registers the app's own store behind the counter; call from <see cref="FunctionApp"/>'s test services.</summary>
@@ -46,6 +49,7 @@ public sealed class StoreCalls
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             _calls._calls.AddOrUpdate(targetMethod!.Name, 1, (_, n) => n + 1);
+            _calls.Before?.Invoke(targetMethod.Name);
             object? result;
             try
             {

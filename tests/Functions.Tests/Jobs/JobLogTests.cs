@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Functions.Compute;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
@@ -34,31 +33,5 @@ public sealed class JobLogTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.All(jobLines, line => Assert.Equal(id, line.Properties.GetValueOrDefault("JobId")));
         Assert.Equal(["Submitted", "Started", "AttemptFailed", "RangeComputed", "Finished"], jobLines.Select(line => line.EventName).Distinct());
         Assert.IsType<InvalidOperationException>(Assert.Single(jobLines, line => line.EventName == "AttemptFailed").Exception);
-    }
-
-    private sealed record LogRecord(string Category, string? EventName, IReadOnlyDictionary<string, object?> Properties, Exception? Exception);
-
-    private sealed class RecordingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<LogRecord> Records { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Records);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<LogRecord> records) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var properties = state as IEnumerable<KeyValuePair<string, object?>> ?? [];
-                records.Enqueue(new LogRecord(category, eventId.Name, properties.ToDictionary(p => p.Key, p => p.Value), exception));
-            }
-        }
     }
 }

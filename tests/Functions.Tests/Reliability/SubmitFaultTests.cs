@@ -124,6 +124,7 @@ public sealed class SubmitFaultTests(AzuriteFixture azurite)
     private static async Task<(int Jobs, int Listed)> CountRowsAsync(FunctionApp app)
     {
         var table = app.Services.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.JobsTable);
+        await table.CreateIfNotExistsAsync();
         var (jobs, listed) = (0, 0);
         await foreach (var row in table.QueryAsync<TableEntity>("RowKey eq 'job' or PartitionKey eq 'index'", select: ["PartitionKey", "RowKey"]))
         {
