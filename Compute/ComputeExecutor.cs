@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Functions.Compute;
 
@@ -9,7 +11,7 @@ namespace Functions.Compute;
 /// The threads share themselves fairly between the loops they run, one item (a chunk) at a time: a thread that is free
 /// takes the next item of the loop with the fewest threads on it, and of those the one served longest ago. So a
 /// one-chunk job starts within one chunk's time even while a loop of thousands of chunks runs, and loops of equal
-/// standing take turns.
+/// standing take turns. The threads run at the priority <see cref="ComputePriority"/> asks for.
 /// </summary>
 public sealed class ComputeExecutor : IDisposable
 {
@@ -17,24 +19,49 @@ public sealed class ComputeExecutor : IDisposable
     private readonly List<Loop> _loops = [];
     private readonly Thread[] _threads;
 
-    // Tasks are completed on this thread rather than on a compute thread, which goes straight back to computing.
+    // Tasks are completed on this normal-priority thread rather than on a compute thread: completing one queues its
+    // continuation to the thread pool, which may start a pool thread right there, and a thread started by a thread at
+    // nice 19 inherits nice 19 (SCHED_IDLE is not inherited: the runtime starts threads with an explicit policy).
     private readonly BlockingCollection<Loop> _finished = new();
     private readonly Thread _completer;
 
     private long _clock;
     private bool _disposed;
 
+    /// <summary>Threads at the priority they were started with (normal, unless the starting thread was lowered).</summary>
     public ComputeExecutor(int threadCount)
+        : this(threadCount, ComputePriority.Normal, NullLogger.Instance, ComputeThreadPriority.Os)
+    {
+    }
+
+    public ComputeExecutor(int threadCount, ComputePriority priority, ILogger logger)
+        : this(threadCount, priority, logger, ComputeThreadPriority.Os)
+    {
+    }
+
+    internal ComputeExecutor(int threadCount, ComputePriority priority, ILogger logger, ComputeThreadPriority threadPriority)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
+        var outcomes = new PriorityOutcome[threadCount];
+        using var started = new CountdownEvent(threadCount);
         _threads = new Thread[threadCount];
         for (var i = 0; i < threadCount; i++)
         {
-            _threads[i] = new Thread(Work) { IsBackground = true, Name = $"compute-{i}" };
+            var slot = i;
+            _threads[i] = new Thread(() =>
+            {
+                outcomes[slot] = threadPriority.Apply(priority);
+                started.Signal();
+                Work();
+            }) { IsBackground = true, Name = $"compute-{i}" };
             _threads[i].Start();
         }
         _completer = new Thread(CompleteFinished) { IsBackground = true, Name = "compute-notify" };
         _completer.Start();
+
+        started.Wait();
+        ComputeLog.ThreadsStarted(logger, threadCount, PriorityOutcome.Summarize(outcomes));
+        if (outcomes.FirstOrDefault(o => o.Refusal is not null).Refusal is { } refusal) ComputeLog.PriorityRefused(logger, priority, refusal);
     }
 
     public int ThreadCount => _threads.Length;
