@@ -1,7 +1,12 @@
+using System.Buffers;
+
 namespace Functions.Compute.Mandelbrot;
 
-/// <summary>Splits a render into balanced bands of rows; each chunk renders one band, the output is the assembled PNG.</summary>
-internal sealed class MandelbrotPlan : ComputePlan<PixelBands>
+/// <summary>
+/// Splits a render into balanced bands of rows; each chunk renders one band and deflates it as a piece of the PNG's
+/// zlib stream, so compression runs in parallel with the rest; the output is the PNG the pieces assemble into.
+/// </summary>
+internal sealed class MandelbrotPlan : ComputePlan<DeflatedBands>
 {
     /// <summary>
     /// Work of one chunk counting every pixel as interior (maxIterations): about 20 ms on one core at that worst
@@ -43,22 +48,39 @@ internal sealed class MandelbrotPlan : ComputePlan<PixelBands>
         return (firstRow, endRow - firstRow);
     }
 
-    public override PixelBands Compute(int index, CancellationToken cancellationToken)
+    public override DeflatedBands Compute(int index, CancellationToken cancellationToken)
     {
         var (firstRow, rowCount) = Rows(index);
-        var pixels = new byte[rowCount * _view.Width];
-        for (var row = 0; row < rowCount; row++)
-            MandelbrotKernel.RenderRow(_view, firstRow + row, pixels.AsSpan(row * _view.Width, _view.Width), cancellationToken);
-        return PixelBands.Of(new PixelBand(firstRow, rowCount, pixels));
+        var stride = MandelbrotPng.ScanlineLength(_view.Width);
+        var buffer = ArrayPool<byte>.Shared.Rent(rowCount * stride);
+        try
+        {
+            var scanlines = buffer.AsSpan(0, rowCount * stride);
+            var inside = 0;
+            for (var row = 0; row < rowCount; row++)
+            {
+                // Filter type 0 (none): palette indices say nothing about their neighbours' values, so PNG's
+                // predictors do not help them, and the PNG specification recommends none for palette images.
+                scanlines[row * stride] = 0;
+                var pixels = scanlines.Slice(row * stride + 1, _view.Width);
+                MandelbrotKernel.RenderRow(_view, firstRow + row, pixels, cancellationToken);
+                inside += pixels.Count(MandelbrotKernel.Inside);
+            }
+            var (deflated, adler32) = MandelbrotPng.DeflatePiece(scanlines);
+            return DeflatedBands.Of(new DeflatedBand(firstRow, rowCount, inside, adler32, deflated));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    public override PixelBands Combine(PixelBands earlier, PixelBands later) => earlier.Append(later);
+    public override DeflatedBands Combine(DeflatedBands earlier, DeflatedBands later) => earlier.Append(later);
 
-    public override ComputeOutput Complete(PixelBands partial)
+    public override ComputeOutput Complete(DeflatedBands partial)
     {
-        var image = partial.ToImage(_view.Width, _view.Height);
-        var inside = image.Span.Count(MandelbrotKernel.Inside);
-        var png = MandelbrotPng.Encode(image, _view.Width, _view.Height);
+        var (pieces, adler32, inside) = partial.Whole(_view.Width, _view.Height);
+        var png = MandelbrotPng.Write(_view.Width, _view.Height, pieces, adler32);
         var summary = ComputeOutput.Json(new
         {
             _view.Width,
@@ -67,13 +89,13 @@ internal sealed class MandelbrotPlan : ComputePlan<PixelBands>
             _view.CenterY,
             _view.Scale,
             _view.MaxIterations,
-            InsideFraction = (double)inside / image.Length,
+            InsideFraction = (double)inside / ((long)_view.Width * _view.Height),
             PngBytes = png.Length,
         });
         return summary with { Content = BinaryData.FromBytes(png), ContentType = "image/png" };
     }
 
-    public override BinaryData Serialize(PixelBands partial) => partial.Serialize();
+    public override BinaryData Serialize(DeflatedBands partial) => partial.Serialize(_view.Width);
 
-    public override PixelBands Deserialize(BinaryData data) => PixelBands.Deserialize(data, _view.Width);
+    public override DeflatedBands Deserialize(BinaryData data) => DeflatedBands.Deserialize(data);
 }
