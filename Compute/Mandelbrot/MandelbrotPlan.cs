@@ -11,27 +11,44 @@ internal sealed class MandelbrotPlan : ComputePlan<DeflatedBands>
     /// <summary>
     /// Work of one chunk counting every pixel as interior (maxIterations): about 20 ms on one core at that worst
     /// case, so real chunks are smaller still. The cost of a pixel varies a thousandfold across an image (a few
-    /// iterations far out, maxIterations inside), and only many small bands pulled from a shared counter balance it;
-    /// a band costs no more than its pixels to combine, so small ones are cheap.
+    /// iterations far out, maxIterations inside), and only many small bands pulled from a shared counter balance it.
     /// </summary>
     internal const long TargetChunkIterations = 1L << 25;
+
+    /// <summary>
+    /// Scanline bytes a band holds at least, unless that breaks <see cref="MaxChunkIterations"/>. A band is deflated
+    /// on its own, without the rows above it to refer back to: one-row bands of a 4096-wide zoom came out 27% bigger
+    /// than the whole image deflated at once and took twice as long; 32 KiB bands, 4% (README).
+    /// </summary>
+    internal const int MinBandBytes = 32 * 1024;
+
+    /// <summary>At most about 180 ms of work in one chunk at the worst case: the grain of progress, cancellation and of the executor's turns.</summary>
+    internal const long MaxChunkIterations = 1L << 28;
 
     /// <summary>Measured single-core rate of the SIMD kernel on interior pixels, rounded down (see README).</summary>
     internal const double IterationsPerSecond = 1.5e9;
 
-    /// <summary>Per-pixel work besides iterating (setup, colouring, copying), counted as this many iterations.</summary>
-    private const int PixelOverheadIterations = 16;
+    /// <summary>
+    /// Per-pixel work besides iterating, counted as this many iterations: setup, colouring and copying (16), and
+    /// deflating, measured at 8–13 ns a pixel (12–20 iterations' worth), rounded up.
+    /// </summary>
+    private const int PixelOverheadIterations = 40;
 
     private readonly MandelbrotView _view;
 
     public MandelbrotPlan(MandelbrotView view)
+        : this(view, MaxRowsPerBand(view))
+    {
+    }
+
+    /// <param name="maxRowsPerBand">How many rows a band holds at most; bands are spread evenly below it.</param>
+    internal MandelbrotPlan(MandelbrotView view, int maxRowsPerBand)
     {
         _view = view;
-        var rowIterations = (long)view.Width * (view.MaxIterations + PixelOverheadIterations);
-        var maxRows = (int)Math.Clamp(TargetChunkIterations / rowIterations, 1, view.Height);
+        var maxRows = Math.Clamp(maxRowsPerBand, 1, view.Height);
         ChunkCount = (view.Height + maxRows - 1) / maxRows;
         var rowsPerChunk = (view.Height + ChunkCount - 1) / ChunkCount;
-        ChunkCost = TimeSpan.FromSeconds(rowsPerChunk * rowIterations / IterationsPerSecond);
+        ChunkCost = TimeSpan.FromSeconds(rowsPerChunk * RowIterations(view) / IterationsPerSecond);
     }
 
     public override int ChunkCount { get; }
@@ -39,6 +56,18 @@ internal sealed class MandelbrotPlan : ComputePlan<DeflatedBands>
     public override TimeSpan ChunkCost { get; }
 
     internal MandelbrotView View => _view;
+
+    /// <summary>Bands of <see cref="TargetChunkIterations"/>, or of <see cref="MinBandBytes"/> if larger and within <see cref="MaxChunkIterations"/>.</summary>
+    private static int MaxRowsPerBand(MandelbrotView view)
+    {
+        var rowIterations = RowIterations(view);
+        var forBalance = TargetChunkIterations / rowIterations;
+        var stride = MandelbrotPng.ScanlineLength(view.Width);
+        var forDeflate = Math.Min((MinBandBytes + stride - 1) / stride, MaxChunkIterations / rowIterations);
+        return (int)Math.Clamp(Math.Max(forBalance, forDeflate), 1, view.Height);
+    }
+
+    private static long RowIterations(MandelbrotView view) => (long)view.Width * (view.MaxIterations + PixelOverheadIterations);
 
     /// <summary>The rows of chunk <paramref name="index"/>: the rows are spread evenly, so band heights differ by at most one.</summary>
     internal (int FirstRow, int RowCount) Rows(int index)

@@ -39,6 +39,19 @@ public sealed class MandelbrotPlanTests
         Assert.InRange(plan.ChunkCost, TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(1));
     }
 
+    [Theory]
+    [InlineData(4096, 2304, 6000, 8)] // one row would do for balance; 8 rows are the first 32 KiB
+    [InlineData(2048, 1536, 2000, 16)] // 8 rows would do for balance; 16 rows are the first 32 KiB
+    [InlineData(333, 1001, 20_000, 39)] // 99 rows would be 32 KiB, but 40 are the work cap; spread evenly, 39
+    [InlineData(1024, 768, 50, 256)] // balance alone asks for 364 rows, more than 32 KiB; spread evenly, 256
+    public void Rows_AnyView_BandsOfAtLeast32KiBWithinTheWorkCap(int width, int height, int maxIterations, int expectedRows)
+    {
+        var plan = new MandelbrotPlan(new MandelbrotView(-0.5, 0, 3, width, height, maxIterations));
+
+        Assert.Equal(expectedRows, Enumerable.Range(0, plan.ChunkCount).Max(i => plan.Rows(i).RowCount));
+        Assert.True(plan.ChunkCost <= TimeSpan.FromSeconds(MandelbrotPlan.MaxChunkIterations / MandelbrotPlan.IterationsPerSecond));
+    }
+
     [Fact]
     public void ChunkCost_CountsEveryPixelAsInterior()
     {
@@ -53,7 +66,7 @@ public sealed class MandelbrotPlanTests
     [Fact]
     public async Task Run_ParallelInRanges_SameBytesAsSequential()
     {
-        IComputePlan plan = new MandelbrotPlan(new MandelbrotView(-0.75, 0.1, 2.5, 301, 203, 20_000));
+        IComputePlan plan = new MandelbrotPlan(new MandelbrotView(-0.75, 0.1, 2.5, 301, 203, 20_000), maxRowsPerBand: 7);
         Assert.True(plan.ChunkCount > 10);
         using var executor = new ComputeExecutor(3);
 
@@ -94,14 +107,15 @@ public sealed class MandelbrotPlanTests
     }
 
     [Theory]
-    [InlineData(-0.5, 0.0, 3.0, 160, 90, 500)] // overview: many bands of several rows
-    [InlineData(-0.743643887, 0.131825904, 0.0002, 301, 203, 20_000)] // deep zoom: one-row bands
-    [InlineData(-0.5, 0.0, 3.0, 1, 1, 1)]
-    public void Complete_AnyView_PngDecodesToTheKernelsPixels(double centerX, double centerY, double scale, int width, int height, int maxIterations)
+    [InlineData(-0.5, 0.0, 3.0, 160, 90, 500, 6)] // overview
+    [InlineData(-0.743643887, 0.131825904, 0.0002, 301, 203, 20_000, 1)] // deep zoom in one-row bands
+    [InlineData(-0.5, 0.0, 3.0, 333, 250, 1000, int.MaxValue)] // one band
+    [InlineData(-0.5, 0.0, 3.0, 1, 1, 1, 1)]
+    public void Complete_AnyView_PngDecodesToTheKernelsPixels(double centerX, double centerY, double scale, int width, int height, int maxIterations, int rowsPerBand)
     {
         var view = new MandelbrotView(centerX, centerY, scale, width, height, maxIterations);
 
-        var png = PlanRunner.RunSequential(new MandelbrotPlan(view)).Content!.ToArray();
+        var png = PlanRunner.RunSequential(new MandelbrotPlan(view, rowsPerBand)).Content!.ToArray();
 
         using var image = Image.Load<Rgba32>(png);
         Assert.Equal((width, height), (image.Width, image.Height));
@@ -120,7 +134,7 @@ public sealed class MandelbrotPlanTests
     public void Complete_ManyBands_ImageDataIsOneZlibStreamOfTheScanlinesWithTheirChecksum()
     {
         var view = new MandelbrotView(-0.75, 0.1, 2.5, 301, 203, 20_000);
-        var plan = new MandelbrotPlan(view);
+        var plan = new MandelbrotPlan(view, maxRowsPerBand: 7);
         Assert.True(plan.ChunkCount > 10);
 
         var png = PlanRunner.RunSequential(plan).Content!.ToArray();
@@ -156,7 +170,7 @@ public sealed class MandelbrotPlanTests
     [Fact]
     public void Serialize_ManyBands_RoundTripsToOneBandWithTheJoinedChecksum()
     {
-        var plan = new MandelbrotPlan(new MandelbrotView(-0.5, 0, 3, 40, 30, 100_000));
+        var plan = new MandelbrotPlan(new MandelbrotView(-0.5, 0, 3, 40, 30, 100), maxRowsPerBand: 10);
         Assert.True(plan.ChunkCount >= 3);
         var bands = Enumerable.Range(0, 3).Select(i => plan.Compute(i, CancellationToken.None)).ToList();
 
@@ -183,7 +197,7 @@ public sealed class MandelbrotPlanTests
     [Fact]
     public void Complete_MissingBand_Throws()
     {
-        var plan = new MandelbrotPlan(new MandelbrotView(-0.5, 0, 3, 40, 30, 100_000));
+        var plan = new MandelbrotPlan(new MandelbrotView(-0.5, 0, 3, 40, 30, 100), maxRowsPerBand: 10);
         Assert.True(plan.ChunkCount >= 3);
         var gappy = plan.Combine(plan.Compute(0, CancellationToken.None), plan.Compute(2, CancellationToken.None));
 
