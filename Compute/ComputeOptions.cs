@@ -13,4 +13,7 @@ public sealed class ComputeOptions
 
     /// <summary>How often a running invocation writes its progress and checks for cancellation.</summary>
     public int ProgressIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>The compute threads' scheduling priority: <c>idle</c>, <c>low</c> or <c>normal</c>.</summary>
+    public ComputePriority Priority { get; set; } = ComputePriority.Idle;
 }

@@ -3,6 +3,8 @@ using Functions.Compute.Mandelbrot;
 using Functions.Compute.Primes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Functions.Compute;
@@ -12,11 +14,16 @@ public static class ComputeServiceCollectionExtensions
     /// <summary>The compute side: its settings, the executor and the kinds.</summary>
     public static IServiceCollection AddCompute(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ComputeOptions>().Bind(configuration.GetSection(ComputeOptions.Section));
+        // A value the binder cannot read as the enum fails start-up with "… at 'Compute:Priority' …"; a number can.
+        services.AddOptions<ComputeOptions>()
+            .Bind(configuration.GetSection(ComputeOptions.Section))
+            .Validate(o => Enum.IsDefined(o.Priority), "Compute__Priority must be idle, low or normal.")
+            .ValidateOnStart();
         services.AddSingleton(provider =>
         {
-            var threads = provider.GetRequiredService<IOptions<ComputeOptions>>().Value.Threads;
-            return new ComputeExecutor(threads > 0 ? threads : Environment.ProcessorCount);
+            var options = provider.GetRequiredService<IOptions<ComputeOptions>>().Value;
+            var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<ComputeExecutor>() ?? NullLogger<ComputeExecutor>.Instance;
+            return new ComputeExecutor(options.Threads > 0 ? options.Threads : Environment.ProcessorCount, options.Priority, logger);
         });
 
         services.AddSingleton<ComputeKinds>();

@@ -68,7 +68,7 @@ public sealed class RangeComputation(
                 var partial = plan.ComputeChunk(chunk, stop.Token);
                 Interlocked.Increment(ref chunksDone);
                 return partial;
-            }, plan.EndsSearch, stop.Token);
+            }, plan.EndsSearch, stop.Token, itemCost: plan.ChunkCost);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

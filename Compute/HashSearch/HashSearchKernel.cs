@@ -7,11 +7,19 @@ namespace Functions.Compute.HashSearch;
 /// <summary>Scans a contiguous range of nonces in increasing order for the first SHA-256 with enough leading zero bits.</summary>
 internal static class HashSearchKernel
 {
-    /// <summary>About 25 ms of hashing between cancellation checks.</summary>
-    private const int CancellationCheckInterval = 1 << 16;
+    /// <summary>
+    /// About 0.4 ms of hashing between looks at the bound and the cancellation token: a chunk past a hit found
+    /// elsewhere stops within that, instead of hashing to its end (up to 0.1 s) for nothing. A look is two volatile
+    /// reads per thousand hashes.
+    /// </summary>
+    private const int StopCheckInterval = 1 << 10;
 
-    /// <summary>The first nonce in [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) whose hash has at least <paramref name="difficulty"/> leading zero bits.</summary>
-    public static HashSearchPartial Search(ReadOnlySpan<byte> prefix, int difficulty, ulong first, long count, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first nonce in [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) whose hash has
+    /// at least <paramref name="difficulty"/> leading zero bits. A hit lowers <paramref name="bound"/>; once the bound
+    /// lies below the nonces still to try, none of them can be the smallest hit, and the scan stops without one.
+    /// </summary>
+    public static HashSearchPartial Search(ReadOnlySpan<byte> prefix, int difficulty, ulong first, long count, SearchBound bound, CancellationToken cancellationToken)
     {
         // One reused IncrementalHash measured 356 ns per short message against 514 ns for the one-shot SHA256.HashData,
         // which sets up and tears down an OpenSSL digest context on every call; neither allocates per hash.
@@ -22,12 +30,20 @@ internal static class HashSearchKernel
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         for (long i = 0; i < count; i++)
         {
-            if (i % CancellationCheckInterval == 0) cancellationToken.ThrowIfCancellationRequested();
             var nonce = first + (ulong)i;
+            if (i % StopCheckInterval == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (nonce > bound.Lowest) return new HashSearchPartial(null, i);
+            }
             BinaryPrimitives.WriteUInt64LittleEndian(nonceBytes, nonce);
             sha256.AppendData(message);
             sha256.GetHashAndReset(hash);
-            if (LeadingZeroBits(hash) >= difficulty) return new HashSearchPartial(nonce, i + 1);
+            if (LeadingZeroBits(hash) >= difficulty)
+            {
+                bound.Lower(nonce);
+                return new HashSearchPartial(nonce, i + 1);
+            }
         }
         return new HashSearchPartial(null, count);
     }

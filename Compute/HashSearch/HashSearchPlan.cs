@@ -5,7 +5,8 @@ internal sealed record HashSearchPartial(ulong? Nonce, long HashesComputed);
 
 /// <summary>
 /// Splits the nonce space into contiguous ranges in increasing order. A chunk that finds a hit ends the search:
-/// chunks before it may still hold a smaller nonce and are finished, later ones cannot and are not started.
+/// chunks before it may still hold a smaller nonce and are finished, later ones cannot: they are not started, and
+/// those already running stop early.
 /// </summary>
 internal sealed class HashSearchPlan : ComputePlan<HashSearchPartial>
 {
@@ -28,6 +29,9 @@ internal sealed class HashSearchPlan : ComputePlan<HashSearchPartial>
     private const double NanosecondsPerExtraBlock = 50;
 
     private readonly byte[] _prefix;
+
+    // One plan serves one invocation's chunks on all threads; the bound tells those past a hit to stop.
+    private readonly SearchBound _bound = new();
 
     /// <summary>A quarter of the expected hashes per chunk, clamped: a search then spans several chunks, which both threads share.</summary>
     private static int ChunkBits(int difficulty) => Math.Clamp(difficulty - 2, MinChunkBits, MaxChunkBits);
@@ -57,10 +61,15 @@ internal sealed class HashSearchPlan : ComputePlan<HashSearchPartial>
     public override TimeSpan ChunkCost { get; }
 
     public override HashSearchPartial Compute(int index, CancellationToken cancellationToken) =>
-        HashSearchKernel.Search(_prefix, Difficulty, (ulong)index * (ulong)ChunkSize, ChunkSize, cancellationToken);
+        HashSearchKernel.Search(_prefix, Difficulty, (ulong)index * (ulong)ChunkSize, ChunkSize, _bound, cancellationToken);
 
+    /// <summary>
+    /// An earlier hit is the answer and the later partial adds nothing, not even its hashes: chunks past a hit may
+    /// have stopped anywhere, so counting them would make <c>hashesComputed</c> vary from run to run; it is the number
+    /// of nonces up to and including the answer.
+    /// </summary>
     public override HashSearchPartial Combine(HashSearchPartial earlier, HashSearchPartial later) =>
-        new(earlier.Nonce ?? later.Nonce, earlier.HashesComputed + later.HashesComputed);
+        earlier.Nonce is not null ? earlier : new(later.Nonce, earlier.HashesComputed + later.HashesComputed);
 
     public override bool EndsSearch(HashSearchPartial partial) => partial.Nonce is not null;
 

@@ -26,7 +26,7 @@ public sealed class HashSearchKernelTests
         var hits = Enumerable.Range(0, 100).Count(n => HashSearchKernel.LeadingZeroBits(HashSearchKernel.Hash(prefix, (ulong)n)) >= 32);
         Assert.Equal(0, hits);
 
-        var partial = HashSearchKernel.Search(prefix, 32, 0, 100, CancellationToken.None);
+        var partial = HashSearchKernel.Search(prefix, 32, 0, 100, new SearchBound(), CancellationToken.None);
 
         Assert.Equal(new HashSearchPartial(null, 100), partial);
     }
@@ -35,6 +35,49 @@ public sealed class HashSearchKernelTests
     public void Search_Canceled_Throws()
     {
         Assert.Throws<OperationCanceledException>(() =>
-            HashSearchKernel.Search("x"u8, 32, 0, 1 << 20, new CancellationToken(canceled: true)));
+            HashSearchKernel.Search("x"u8, 32, 0, 1 << 20, new SearchBound(), new CancellationToken(canceled: true)));
+    }
+
+    [Fact]
+    public void Search_Hit_LowersTheBoundToIt()
+    {
+        var bound = new SearchBound();
+
+        var partial = HashSearchKernel.Search("azure"u8, 8, 0, 1 << 16, bound, CancellationToken.None);
+
+        Assert.NotNull(partial.Nonce);
+        Assert.Equal(partial.Nonce, bound.Lowest);
+    }
+
+    [Fact]
+    public void Search_BoundBelowTheRange_StopsBeforeHashing()
+    {
+        var bound = new SearchBound();
+        bound.Lower(5_000);
+
+        Assert.Equal(new HashSearchPartial(null, 0), HashSearchKernel.Search("x"u8, 32, 10_000, 1 << 20, bound, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Search_BoundInsideTheRange_StopsSoonAfterPassingIt()
+    {
+        var bound = new SearchBound();
+        bound.Lower(100_000);
+
+        var partial = HashSearchKernel.Search("x"u8, 32, 0, 1 << 20, bound, CancellationToken.None);
+
+        Assert.Null(partial.Nonce);
+        Assert.InRange(partial.HashesComputed, 100_001, 100_000 + 1024);
+    }
+
+    [Fact]
+    public void SearchBound_Lower_KeepsTheSmallest()
+    {
+        var bound = new SearchBound();
+        Parallel.For(0, 10_000, i => bound.Lower((ulong)(10_000 - i) * 3));
+
+        bound.Lower(100_000);
+
+        Assert.Equal(3UL, bound.Lowest);
     }
 }

@@ -63,6 +63,35 @@ public sealed class HashSearchPlanTests
     }
 
     [Fact]
+    public void Compute_ChunkPastAHitThisPlanFound_StopsAtOnce()
+    {
+        // Chunks of 64 hashes at difficulty 12: the first hit lies dozens of chunks in.
+        var plan = new HashSearchPlan(Prefix, 12, chunkSize: 64, chunkCount: 1 << 16);
+        var hitChunk = Enumerable.Range(0, plan.ChunkCount).First(i => plan.Compute(i, CancellationToken.None).Nonce is not null);
+
+        var past = plan.Compute(hitChunk + 1, CancellationToken.None);
+        var before = plan.Compute(hitChunk - 1, CancellationToken.None);
+
+        Assert.True(hitChunk > 0, "the hit should not lie in the first chunk");
+        Assert.Equal(new HashSearchPartial(null, 0), past);
+        Assert.Equal(new HashSearchPartial(null, 64), before);
+    }
+
+    [Fact]
+    public async Task Run_EveryStartedChunkReducedAsTheAppDoes_HashesComputedIsTheNoncesUpToTheAnswer()
+    {
+        // The app reduces every chunk that ran, those started past the hit too, and they may have stopped anywhere.
+        IComputePlan plan = new HashSearchPlan(Prefix, 14, chunkSize: 1 << 10, chunkCount: 1 << 12);
+        using var executor = new ComputeExecutor(2);
+
+        var partials = await executor.ForEachAsync(0, plan.ChunkCount, i => plan.ComputeChunk(i, CancellationToken.None), plan.EndsSearch, CancellationToken.None);
+        var output = plan.Complete(plan.Reduce(partials.TakeWhile(p => p is not null).Cast<BinaryData>().ToList())).Value;
+
+        Assert.Equal(BruteForce(Prefix, 14), output.GetProperty("nonce").GetUInt64());
+        Assert.Equal(output.GetProperty("nonce").GetInt64() + 1, output.GetProperty("hashesComputed").GetInt64());
+    }
+
+    [Fact]
     public void Complete_NoHitInRange_ReportsNotFound()
     {
         var plan = new HashSearchPlan(Prefix, 32, chunkSize: 16, chunkCount: 2);
@@ -77,11 +106,12 @@ public sealed class HashSearchPlanTests
     }
 
     [Fact]
-    public void Combine_BothHit_KeepsTheEarlierAndAddsHashes()
+    public void Combine_EarlierHit_IsTheAnswerAndCountsOnlyTheHashesUpToIt()
     {
         var plan = new HashSearchPlan(Prefix, 20);
 
-        Assert.Equal(new HashSearchPartial(500, 30), plan.Combine(new(500, 10), new(3, 20)));
+        Assert.Equal(new HashSearchPartial(500, 10), plan.Combine(new(500, 10), new(3, 20)));
+        Assert.Equal(new HashSearchPartial(500, 10), plan.Combine(new(500, 10), new(null, 7)));
         Assert.Equal(new HashSearchPartial(3, 30), plan.Combine(new(null, 10), new(3, 20)));
         Assert.True(plan.EndsSearch(new(7, 8)));
         Assert.False(plan.EndsSearch(new(null, 8)));
