@@ -19,6 +19,13 @@ public static class Routes
     public const string Jobs = Api + "/jobs";
     public const string Job = Jobs + "/{id}";
     public const string JobResult = Job + "/result";
+    public const string JobEvents = Job + "/events";
+
+    /// <summary>
+    /// The events of many jobs in one stream. Not under <c>jobs/</c>: the host tries routes in order and takes the first
+    /// match, so <c>jobs/events</c> could be taken for the job with id "events".
+    /// </summary>
+    public const string Events = Api + "/events";
 
     public static string HelloPath => $"/{Hello}";
 
@@ -31,4 +38,8 @@ public static class Routes
     public static string JobPath(string id) => $"{JobsPath}/{id}";
 
     public static string JobResultPath(string id) => $"{JobPath(id)}/result";
+
+    public static string JobEventsPath(string id) => $"{JobPath(id)}/events";
+
+    public static string EventsPath => $"/{Events}";
 }

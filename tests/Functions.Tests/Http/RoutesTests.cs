@@ -13,8 +13,8 @@ public sealed class RoutesTests
     public void Paths_AreTheDocumentedUrls()
     {
         Assert.Equal(
-            ["/api/hello", "/api/kinds", "/api/health", "/api/jobs", "/api/jobs/abc", "/api/jobs/abc/result"],
-            [Routes.HelloPath, Routes.KindsPath, Routes.HealthPath, Routes.JobsPath, Routes.JobPath("abc"), Routes.JobResultPath("abc")]);
+            ["/api/hello", "/api/kinds", "/api/health", "/api/jobs", "/api/jobs/abc", "/api/jobs/abc/result", "/api/jobs/abc/events", "/api/events"],
+            [Routes.HelloPath, Routes.KindsPath, Routes.HealthPath, Routes.JobsPath, Routes.JobPath("abc"), Routes.JobResultPath("abc"), Routes.JobEventsPath("abc"), Routes.EventsPath]);
     }
 
     /// <summary>
@@ -27,10 +27,12 @@ public sealed class RoutesTests
     [InlineData("GET", "/api/health")]
     [InlineData("GET", "/api/jobs")]
     [InlineData("POST", "/api/jobs")]
+    [InlineData("GET", "/api/events")]
     [InlineData("GET", "/api/jobs/0123456789abcdef0123456789abcdef")]
     [InlineData("GET", "/api/jobs/events")]
     [InlineData("DELETE", "/api/jobs/0123456789abcdef0123456789abcdef")]
     [InlineData("GET", "/api/jobs/0123456789abcdef0123456789abcdef/result")]
+    [InlineData("GET", "/api/jobs/0123456789abcdef0123456789abcdef/events")]
     public void Request_MatchesExactlyOneFunctionsRoute(string method, string path)
     {
         var matching = typeof(HelloFunction).Assembly.GetTypes()
