@@ -27,6 +27,12 @@ public static class Routes
     /// </summary>
     public const string Events = Api + "/events";
 
+    /// <summary>
+    /// The dashboard: <c>/</c> and its files, one segment each. Every API route has two segments or more, so this one
+    /// can take none of their requests whatever order the host tries routes in.
+    /// </summary>
+    public const string Dashboard = "{file?}";
+
     public static string HelloPath => $"/{Hello}";
 
     public static string KindsPath => $"/{Kinds}";

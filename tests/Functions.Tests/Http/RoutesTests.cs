@@ -19,9 +19,12 @@ public sealed class RoutesTests
 
     /// <summary>
     /// The Functions host tries the routes in function order and takes the first that matches, so no request may match
-    /// two functions' routes for the same method: then the order cannot matter.
+    /// two functions' routes for the same method: then the order cannot matter (the dashboard's <c>{file?}</c> at the
+    /// root included).
     /// </summary>
     [Theory]
+    [InlineData("GET", "/")]
+    [InlineData("GET", "/app.js")]
     [InlineData("GET", "/api/hello")]
     [InlineData("GET", "/api/kinds")]
     [InlineData("GET", "/api/health")]
