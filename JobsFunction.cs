@@ -7,10 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Functions;
 
 /// <summary>
-/// The jobs API: accepts jobs and puts them on the queue, and answers about them (status, long-poll, result, cancel,
-/// listing). Every endpoint only awaits I/O; <see cref="JobAnswers"/> turns outcomes and failures into answers.
+/// The jobs API: accepts jobs and puts them on the queue, and answers about them (status, long-poll, event stream,
+/// result, cancel, listing). Every endpoint only awaits I/O; <see cref="JobAnswers"/> turns outcomes and failures into answers.
 /// </summary>
-public sealed class JobsFunction(JobService jobs, JobAnswers answers, IOptions<JobOptions> options)
+public sealed class JobsFunction(JobService jobs, JobEvents events, JobAnswers answers, IOptions<JobOptions> options)
 {
     [Function(nameof(SubmitJob))]
     public Task<IResult> SubmitJob(
@@ -44,4 +44,15 @@ public sealed class JobsFunction(JobService jobs, JobAnswers answers, IOptions<J
     public Task<IResult> CancelJob(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.Job)] HttpRequest request, string id, CancellationToken cancellationToken) =>
         answers.RunAsync(request, async budget => answers.Canceled(await jobs.CancelAsync(id, budget.Token), id), cancellationToken);
+
+    // The streams outlive the storage deadline (Jobs__MaxStreamSeconds): the deadline bounds their first read only.
+    [Function(nameof(WatchJob))]
+    public Task<IResult> WatchJob(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.JobEvents)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        answers.RunAsync(request, budget => events.OfJobAsync(request, id, budget.Token, cancellationToken), cancellationToken);
+
+    [Function(nameof(WatchJobs))]
+    public Task<IResult> WatchJobs(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Events)] HttpRequest request, CancellationToken cancellationToken) =>
+        answers.RunAsync(request, _ => Task.FromResult(events.OfJobs(request, cancellationToken)), cancellationToken);
 }

@@ -10,6 +10,7 @@ builder.Build().Run();
 namespace Functions
 {
     using Functions.Compute;
+    using Functions.Dashboard;
     using Functions.Health;
     using Functions.Http;
     using Functions.Jobs;
@@ -26,6 +27,7 @@ namespace Functions
             .AddCompute(configuration)
             .AddJobs(configuration)
             .AddHttpApi()
+            .AddDashboard()
             .AddHealth(configuration)
             .AddTelemetry(configuration);
     }

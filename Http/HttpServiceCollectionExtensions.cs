@@ -4,6 +4,6 @@ namespace Functions.Http;
 
 public static class HttpServiceCollectionExtensions
 {
-    /// <summary>The HTTP face's answers.</summary>
-    public static IServiceCollection AddHttpApi(this IServiceCollection services) => services.AddSingleton<JobAnswers>();
+    /// <summary>The HTTP face's answers and event streams.</summary>
+    public static IServiceCollection AddHttpApi(this IServiceCollection services) => services.AddSingleton<JobAnswers>().AddSingleton<JobEvents>();
 }

@@ -51,7 +51,7 @@ public sealed record JobList(IReadOnlyList<JobView> Jobs, string? ContinuationTo
 {
     public static JobList From(JobPage page, JobListQuery query)
     {
-        var views = page.Jobs.Select(job => JobView.From(new JobSnapshot(job, "", []))).ToList();
+        var views = page.Jobs.Select(job => JobView.From(new JobSnapshot(job, "", [])) with { Input = null }).ToList();
         if (page.Continuation is null) return new JobList(views, null, null);
         var next = QueryString.Create(new Dictionary<string, string?>
         {

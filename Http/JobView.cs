@@ -3,10 +3,11 @@ using Functions.Jobs;
 
 namespace Functions.Http;
 
-/// <summary>What the API shows of a job.</summary>
+/// <summary>What the API shows of a job. <see cref="Input"/> is left out of listings, whose finished entries do not keep it.</summary>
 public sealed record JobView(
     string Id,
     string Kind,
+    JsonElement? Input,
     JobStatus Status,
     double Progress,
     int ChunksDone,
@@ -27,6 +28,7 @@ public sealed record JobView(
         return new JobView(
             job.Id,
             job.Kind,
+            JsonDocument.Parse(job.Input).RootElement.Clone(),
             job.Status,
             Math.Round(progress, 4),
             done,

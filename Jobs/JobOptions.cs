@@ -8,6 +8,12 @@ public sealed class JobOptions
     /// <summary>The longest a request may hold with <c>?wait=</c>; Azure's HTTP front end drops requests at 230 s.</summary>
     public int MaxWaitSeconds { get; set; } = 200;
 
+    /// <summary>
+    /// The longest one event stream (<c>/events</c>) stays open, under the 230 s of Azure's HTTP front end like
+    /// <see cref="MaxWaitSeconds"/>; the browser then reconnects and the stream carries on from the last event it saw.
+    /// </summary>
+    public int MaxStreamSeconds { get; set; } = 200;
+
     /// <summary>The largest accepted job request body.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 

@@ -21,6 +21,9 @@ public sealed class FunctionsMetadataTests
     [InlineData(nameof(JobsFunction.GetJob), "get", Routes.Job, "Function")]
     [InlineData(nameof(JobsFunction.GetJobResult), "get", Routes.JobResult, "Function")]
     [InlineData(nameof(JobsFunction.CancelJob), "delete", Routes.Job, "Function")]
+    [InlineData(nameof(JobsFunction.WatchJob), "get", Routes.JobEvents, "Function")]
+    [InlineData(nameof(JobsFunction.WatchJobs), "get", Routes.Events, "Function")]
+    [InlineData(nameof(DashboardFunction.Dashboard), "get", Routes.Dashboard, "Anonymous")]
     public void HttpFunction_IsDeclaredWithItsRouteMethodAndAuthLevel(string name, string method, string route, string authLevel)
     {
         var trigger = Trigger(name, "httpTrigger");

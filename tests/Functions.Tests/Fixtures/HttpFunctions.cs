@@ -10,8 +10,9 @@ namespace Functions.Tests.Fixtures;
 
 /// <summary>
 /// The app's HTTP functions as the host routes them: every <c>[Function]</c> method with an <c>[HttpTrigger]</c>, on
-/// <c>{routePrefix}/{route}</c> for its methods, with its parameters bound as the worker binds them (the request, route
-/// values by name, the invocation's cancellation token). Read from the attributes, so the tests follow the code.
+/// <c>{routePrefix}/{route}</c> (just <c>{route}</c> with an empty prefix) for its methods, with its parameters bound as
+/// the worker binds them (the request, route values by name, the invocation's cancellation token). Read from the
+/// attributes, so the tests follow the code.
 /// </summary>
 public sealed class HttpFunctions
 {
@@ -27,7 +28,7 @@ public sealed class HttpFunctions
             .Where(method => method.GetCustomAttribute<FunctionAttribute>() is not null)
             .Select(method => (Method: method, Trigger: method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>().SingleOrDefault()))
             .Where(f => f.Trigger is not null)
-            .Select(f => new Endpoint(f.Method, f.Trigger!.Methods ?? [], new TemplateMatcher(TemplateParser.Parse($"{Routes.Prefix}/{f.Trigger.Route}"), [])))
+            .Select(f => new Endpoint(f.Method, f.Trigger!.Methods ?? [], new TemplateMatcher(TemplateParser.Parse(Template(f.Trigger.Route)), [])))
             .ToList();
     }
 
@@ -54,6 +55,9 @@ public sealed class HttpFunctions
         await answer.ExecuteAsync(context);
         return true;
     }
+
+    /// <summary>The host's template for a route: the route prefix, when there is one, then the route.</summary>
+    private static string Template(string? route) => string.IsNullOrEmpty(Routes.Prefix) ? route ?? "" : $"{Routes.Prefix}/{route}";
 
     private object Instance(Type type)
     {

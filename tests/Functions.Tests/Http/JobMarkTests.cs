@@ -1,0 +1,50 @@
+using Functions.Http;
+using Functions.Jobs;
+
+namespace Functions.Tests.Http;
+
+public sealed class JobMarkTests
+{
+    [Theory]
+    [InlineData(JobStatus.Queued, 0, "q0")]
+    [InlineData(JobStatus.Running, 37, "r37")]
+    [InlineData(JobStatus.Succeeded, 0, "s")]
+    [InlineData(JobStatus.Failed, 0, "f")]
+    [InlineData(JobStatus.Canceled, 0, "c")]
+    public void Mark_IsWrittenAndReadBack(JobStatus status, int chunksDone, string text)
+    {
+        var mark = new JobMark(status, chunksDone);
+
+        Assert.Equal(text, mark.ToString());
+        Assert.Equal(mark, JobMark.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("r5", "r4", true)]
+    [InlineData("r4", "r4", false)]
+    [InlineData("r3", "r4", false)]
+    [InlineData("r0", "q0", true)]
+    [InlineData("q0", "r0", false)]
+    [InlineData("s", "r99", true)]
+    [InlineData("c", "s", false)]
+    [InlineData("s", "x", false)]
+    [InlineData("q0", null, true)]
+    public void IsNewerThan_OnlyForwardStates(string now, string? seen, bool newer) =>
+        Assert.Equal(newer, JobMark.Parse(now)!.Value.IsNewerThan(seen is null ? null : JobMark.Parse(seen)));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-")]
+    [InlineData("z1")]
+    [InlineData("s1")]
+    [InlineData("r-1")]
+    [InlineData("r")]
+    public void Parse_AnythingElse_IsUnseen(string text) => Assert.Null(JobMark.Parse(text));
+
+    [Fact]
+    public void ParseAll_AnIdForOtherJobs_IsAllUnseen()
+    {
+        Assert.Equal([null, null], JobMark.ParseAll("s", 2));
+        Assert.Equal([new JobMark(JobStatus.Running, 2), null, JobMark.Gone], JobMark.ParseAll("r2.-.x", 3));
+    }
+}
