@@ -8,6 +8,13 @@ public sealed class ComputeOptions
     /// <summary>The work one queue invocation takes on; a bigger job fans out into range messages. Keep it well under functionTimeout.</summary>
     public int InvocationBudgetSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How long the work already on the executor may hold a new range back, as a share of the invocation budget: a range
+    /// that would wait longer goes back to the queue for a while (for another instance, or a quieter moment), so no
+    /// invocation nears functionTimeout. 100 means one budget.
+    /// </summary>
+    public int MaxDelayPercent { get; set; } = 100;
+
     /// <summary>Compute threads; 0 means one per core.</summary>
     public int Threads { get; set; }
 

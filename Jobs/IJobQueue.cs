@@ -3,7 +3,8 @@ namespace Functions.Jobs;
 /// <summary>The jobs queue: the HTTP side and the fan-out write it, <see cref="ComputeFunction"/> reads it.</summary>
 public interface IJobQueue
 {
-    Task SendAsync(JobMessage message, CancellationToken cancellationToken);
+    /// <summary>Sends a message, visible to the listeners after <paramref name="delay"/> (at once by default).</summary>
+    Task SendAsync(JobMessage message, CancellationToken cancellationToken, TimeSpan delay = default);
 
     /// <summary>The approximate number of messages in the jobs queue, invisible ones included.</summary>
     Task<int> GetJobsDepthAsync(CancellationToken cancellationToken);

@@ -23,6 +23,9 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Information, "Job {JobId} started: {ChunkCount} chunks in {RangeCount} ranges")]
     public static partial void Started(ILogger logger, string jobId, int chunkCount, int rangeCount);
 
+    [LoggerMessage(LogLevel.Information, "Job {JobId} range {Range} handed back to the queue for {Invisible} s: the work here would hold it back {Delay} s")]
+    public static partial void Deferred(ILogger logger, string jobId, int range, double delay, double invisible);
+
     [LoggerMessage(LogLevel.Information, "Job {JobId} range {Range} computed {Chunks} chunks in {Milliseconds} ms")]
     public static partial void RangeComputed(ILogger logger, string jobId, int range, int chunks, long milliseconds);
 

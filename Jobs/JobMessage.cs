@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Functions.Jobs;
 
 /// <summary>A message on the jobs queue: start a job (<see cref="Range"/> null) or compute one range of it.</summary>
-public sealed record JobMessage(string JobId, int? Range = null)
+/// <param name="Deferrals">How many times a busy instance has handed this work back to the queue.</param>
+public sealed record JobMessage(string JobId, int? Range = null, int? Deferrals = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this, JobJson.Options);
 
@@ -21,7 +22,7 @@ public sealed record JobMessage(string JobId, int? Range = null)
             return false;
         }
 
-        if (message is null || !JobIds.IsWellFormed(message.JobId) || message.Range < 0) message = null;
+        if (message is null || !JobIds.IsWellFormed(message.JobId) || message.Range < 0 || message.Deferrals < 0) message = null;
         return message is not null;
     }
 

@@ -16,6 +16,7 @@ public sealed class JobRunner(
     ComputeKinds kinds,
     ComputeExecutor executor,
     JobStart start,
+    RangeAdmission admission,
     RangeComputation ranges,
     JobCompletion completion,
     TimeProvider time,
@@ -62,12 +63,15 @@ public sealed class JobRunner(
             var rangePlan = RangePlan.For(plan, TimeSpan.FromSeconds(options.Value.InvocationBudgetSeconds), executor.ThreadCount);
             if (snapshot.Job.Status == JobStatus.Queued && rangePlan.RangeCount == 1)
             {
-                await ComputeWholeAsync(snapshot, plan, cancellationToken);
+                if (!await admission.DeferIfBusyAsync(message, Work(plan, rangePlan, 0), cancellationToken))
+                    await ComputeWholeAsync(snapshot, plan, cancellationToken);
                 return;
             }
 
+            // Started first, so the other ranges are on the queue for any instance while this one decides on range 0.
             snapshot = await start.StartAsync(snapshot, rangePlan, cancellationToken);
             if (snapshot is null) return;
+            message = message with { Range = 0 };
         }
         else if (snapshot.Job.Status != JobStatus.Running || message.Range >= snapshot.Job.RangeCount)
         {
@@ -75,8 +79,17 @@ public sealed class JobRunner(
             return;
         }
 
-        if (await ranges.ComputeAsync(snapshot, plan, message.Range ?? 0, cancellationToken))
+        var range = message.Range.Value;
+        if (await admission.DeferIfBusyAsync(message, Work(plan, snapshot.Job.RangePlan, range), cancellationToken)) return;
+        if (await ranges.ComputeAsync(snapshot, plan, range, cancellationToken))
             await completion.CompleteIfAllDoneAsync(message.JobId, plan, cancellationToken);
+    }
+
+    /// <summary>A range's estimated work on one core, from its kind's chunk cost.</summary>
+    private static TimeSpan Work(IComputePlan plan, RangePlan ranges, int index)
+    {
+        var (first, end) = ranges.Bounds(index);
+        return plan.ChunkCost * (end - first);
     }
 
     /// <summary>A job of one range goes from queued to finished in one write, its partial never stored.</summary>

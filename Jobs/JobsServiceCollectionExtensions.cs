@@ -20,6 +20,7 @@ public static class JobsServiceCollectionExtensions
 
         services.AddSingleton<JobRunner>();
         services.AddSingleton<JobStart>();
+        services.AddSingleton<RangeAdmission>();
         services.AddSingleton<RangeComputation>();
         services.AddSingleton<JobCompletion>();
         services.AddSingleton<FinalWrite>();

@@ -9,8 +9,8 @@ public sealed class StorageJobQueue(QueueServiceClient queues, StorageInitialize
     private readonly QueueClient _jobs = queues.GetQueueClient(StorageNames.JobsQueue);
     private readonly QueueClient _poison = queues.GetQueueClient(StorageNames.PoisonQueue);
 
-    public Task SendAsync(JobMessage message, CancellationToken cancellationToken) =>
-        GuardAsync(() => _jobs.SendMessageAsync(message.ToJson(), cancellationToken), cancellationToken);
+    public Task SendAsync(JobMessage message, CancellationToken cancellationToken, TimeSpan delay = default) =>
+        GuardAsync(() => _jobs.SendMessageAsync(message.ToJson(), delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken), cancellationToken);
 
     public Task<int> GetJobsDepthAsync(CancellationToken cancellationToken) =>
         GuardAsync(async () => (await _jobs.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount, cancellationToken);

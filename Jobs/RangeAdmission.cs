@@ -1,0 +1,33 @@
+using Functions.Compute;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Functions.Jobs;
+
+/// <summary>
+/// Decides whether this instance takes a range now. The executor shares its threads fairly, so a range computes
+/// alongside those already there; when they would hold it back by more than <c>Compute__MaxDelayPercent</c> of the
+/// invocation budget, its message goes back on the queue, invisible for about that long, for another instance or a
+/// quieter moment. That is a new message, not a failed attempt: the host deletes the one it delivered, and
+/// maxDequeueCount counts only failures. After <see cref="MaxDeferrals"/> hand-backs the range is taken anyway.
+/// </summary>
+public sealed class RangeAdmission(ComputeExecutor executor, IJobQueue queue, IOptions<ComputeOptions> options, ILogger<RangeAdmission> logger)
+{
+    public const int MaxDeferrals = 10;
+
+    private static readonly TimeSpan ShortestDeferral = TimeSpan.FromSeconds(1);
+
+    /// <summary>True when the message was handed back; the caller then leaves the work alone.</summary>
+    public async Task<bool> DeferIfBusyAsync(JobMessage message, TimeSpan work, CancellationToken cancellationToken)
+    {
+        var budget = TimeSpan.FromSeconds(options.Value.InvocationBudgetSeconds);
+        var delay = executor.EstimateDelay(work);
+        var deferrals = message.Deferrals ?? 0;
+        if (delay <= budget * (options.Value.MaxDelayPercent / 100.0) || deferrals >= MaxDeferrals) return false;
+
+        var invisible = TimeSpan.FromTicks(Math.Clamp(delay.Ticks, ShortestDeferral.Ticks, Math.Max(budget.Ticks, ShortestDeferral.Ticks)));
+        await queue.SendAsync(message with { Deferrals = deferrals + 1 }, cancellationToken, invisible);
+        JobLog.Deferred(logger, message.JobId, message.Range ?? 0, delay.TotalSeconds, invisible.TotalSeconds);
+        return true;
+    }
+}

@@ -1,0 +1,91 @@
+using Functions.Compute;
+using Functions.Jobs;
+using Functions.Tests.Fixtures;
+using Functions.Tests.Reliability;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Functions.Tests.Jobs;
+
+/// <summary>A range that would wait too long behind the executor's work goes back to the queue, not counted as a failure.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class RangeAdmissionTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly SequenceKind _sequence = new();
+    private readonly ManualResetEventSlim _busy = new();
+    private FunctionApp _app = null!;
+    private Task _occupying = Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        // One thread, a 1 s budget, and a range may be held back by 1% of it (10 ms): a 100-chunk job of 1 ms chunks is.
+        _app = new FunctionApp(azurite.ConnectionString,
+            new Dictionary<string, string?> { ["Compute:Threads"] = "1", ["Compute:InvocationBudgetSeconds"] = "1", ["Compute:MaxDelayPercent"] = "1" },
+            services => services.AddSingleton<IComputeKind>(_sequence));
+        await _app.ClearQueuesAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _busy.Set();
+        await _occupying;
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Range_BehindTooMuchWork_IsHandedBackInvisibleAndRunsLater()
+    {
+        var id = await _app.SubmitAsync(SequenceKind.Job(100));
+        Occupy();
+
+        await _app.PumpOnceAsync();
+
+        Assert.Equal(JobStatus.Queued, await _app.StatusAsync(id));
+        Assert.Null((await _app.RawJobsQueue.PeekMessageAsync()).Value);
+        Assert.Equal(1, (await _app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        await FunctionApp.WaitUntilAsync(async () => (await _app.RawJobsQueue.PeekMessageAsync()).Value is not null, Deadline);
+        var handedBack = (await _app.RawJobsQueue.PeekMessageAsync()).Value;
+        Assert.Equal(0, handedBack.DequeueCount);
+        Assert.Equal(new JobMessage(id, Deferrals: 1), JobMessage.TryParse(FunctionApp.DecodeAsHost(handedBack.MessageText), out var parsed) ? parsed : null);
+
+        _busy.Set();
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+    }
+
+    [Fact]
+    public async Task Range_HandedBackTheMostTimes_IsTakenAnyway()
+    {
+        var id = await _app.SubmitAsync(SequenceKind.Job(100));
+        await _app.ClearQueuesAsync();
+        await _app.Services.GetRequiredService<IJobQueue>().SendAsync(new JobMessage(id, Deferrals: RangeAdmission.MaxDeferrals), CancellationToken.None);
+        Occupy();
+
+        var computing = _app.PumpOnceAsync();
+        await FunctionApp.WaitUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Running, Deadline);
+        _busy.Set();
+        await computing;
+
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+    }
+
+    [Fact]
+    public async Task Range_OnAnIdleExecutor_IsTakenAtOnce()
+    {
+        var id = await _app.SubmitAsync(SequenceKind.Job(100));
+
+        await _app.PumpOnceAsync();
+
+        Assert.Equal(JobStatus.Succeeded, await _app.StatusAsync(id));
+    }
+
+    /// <summary>Puts an hour of estimated work on the app's executor, its one thread held until released.</summary>
+    private void Occupy()
+    {
+        var executor = _app.Services.GetRequiredService<ComputeExecutor>();
+        _occupying = executor.ForEachAsync(0, 3600, _ =>
+        {
+            _busy.Wait();
+            return "";
+        }, null, CancellationToken.None, itemCost: TimeSpan.FromSeconds(1));
+    }
+}
