@@ -5,10 +5,10 @@ namespace Functions.Jobs;
 
 /// <summary>
 /// What this instance knows of the jobs its callers wait on or watch. All the callers of one job share one read of its
-/// row per interval; the interval starts short and doubles, and with many jobs watched it grows so that the reads stay
-/// within <see cref="JobOptions.WatchReadsPerSecond"/>. A job computed on this instance is pushed here as it changes
-/// (<see cref="Publish"/>), with no read, and no read is made while such pushes come. The last caller to leave a job
-/// stops its reads: nothing is left behind.
+/// row per interval; the interval starts short and doubles up to a second, and with many jobs watched it is longer from
+/// the start, so that the reads stay within <see cref="JobOptions.WatchReadsPerSecond"/>. A job computed on this
+/// instance is pushed here as it changes (<see cref="Publish"/>), with no read, and no read is made while such pushes
+/// come. The last caller to leave a job stops its reads: nothing is left behind.
 /// </summary>
 public sealed class JobWatch(IJobStore store, TimeProvider time, IOptions<JobOptions> options)
 {
@@ -125,13 +125,13 @@ public sealed class JobWatch(IJobStore store, TimeProvider time, IOptions<JobOpt
     /// <summary>One read of the job per interval for all its watchers, skipped while this instance pushes its changes.</summary>
     private async Task PollAsync(string id, Watched watched)
     {
-        var interval = FirstPoll;
+        var interval = Max(FirstPoll, Budgeted());
         try
         {
             while (true)
             {
                 await Task.Delay(interval, time, watched.Stop.Token);
-                interval = Min(interval * 2, Longest());
+                interval = Max(Min(interval * 2, LongestPoll), Budgeted());
                 if (time.GetUtcNow() - watched.LastPushed < interval) continue;
                 try
                 {
@@ -149,8 +149,8 @@ public sealed class JobWatch(IJobStore store, TimeProvider time, IOptions<JobOpt
         }
     }
 
-    /// <summary>The longest interval: 1 s, or longer when the watched jobs would otherwise read more than the budget.</summary>
-    private TimeSpan Longest() => Max(LongestPoll, TimeSpan.FromSeconds((double)WatchedJobs / options.Value.WatchReadsPerSecond));
+    /// <summary>The shortest interval that keeps the reads of all the jobs watched here within the budget.</summary>
+    private TimeSpan Budgeted() => TimeSpan.FromSeconds((double)WatchedJobs / options.Value.WatchReadsPerSecond);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

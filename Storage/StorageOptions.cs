@@ -7,12 +7,15 @@ public sealed class StorageOptions
 
     /// <summary>
     /// How long an HTTP request may spend on storage (beyond a <c>?wait=</c> it asked for) before it answers 503: a
-    /// stalled account makes callers wait this long, never longer. The clients' per-try timeout is a third of it.
+    /// stalled account makes callers wait this long, never longer. The clients' per-try timeout is half of it.
     /// </summary>
     public int RequestDeadlineSeconds { get; set; } = 10;
 
     public TimeSpan RequestDeadline => TimeSpan.FromSeconds(RequestDeadlineSeconds);
 
-    /// <summary>One try of a table or queue request: a third of the deadline, so a request can be retried within it.</summary>
-    public TimeSpan NetworkTimeout => RequestDeadline / 3;
+    /// <summary>
+    /// One try of a table or queue request: half the deadline, so a try that got no answer can be made once more
+    /// within it, and a busy account is not sent a retry storm of short timeouts.
+    /// </summary>
+    public TimeSpan NetworkTimeout => RequestDeadline / 2;
 }
