@@ -10,6 +10,7 @@ Benchmark[] benchmarks =
 [
     new("primes", "π(10^10): single-thread and all-thread time vs primesieve, parallel efficiency", PrimesBenchmark.RunAsync),
     new("primes-memory", "π(10^12) in a child process: peak working set, time vs primesieve", PrimesMemoryBenchmark.RunAsync),
+    new("primes-stages", "where the time goes: stage timers over 2·10^9 numbers below 10^10 … 10^13 vs primesieve", PrimesStagesBenchmark.RunAsync),
     new("kinds", "parallel efficiency of every kind", KindsBenchmark.RunAsync),
     new("hello", "GET /api/hello latency p50/p99: idle, every core computing on the executor, and on the thread pool", HelloLatencyBenchmark.RunAsync),
     new("overhead", "submit-to-result of a trivial job on Azurite vs the raw storage operations it needs", SubmitOverheadBenchmark.RunAsync),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -28,6 +29,9 @@ internal sealed class SegmentSieve
         _bucketSieve = new BucketSieve(primes.Primes.Length > primes.WheelCount ? primes.Primes[^1] : 0);
     }
 
+    /// <summary>When set, the time of each stage is added to it (the benchmark's stage profile).</summary>
+    public SieveStageTimes? StageTimes { get; set; }
+
     /// <summary>Counts the primes in [<paramref name="low"/>, <paramref name="high"/>]; low is a multiple of 30.</summary>
     public long CountPrimes(long low, long high, CancellationToken cancellationToken)
     {
@@ -41,6 +45,8 @@ internal sealed class SegmentSieve
         _mediumPrimes.Clear();
         _bucketSieve.Reset();
         ref var segment = ref MemoryMarshal.GetArrayDataReference(_segment);
+        var times = StageTimes;
+        var clock = times is null ? 0 : Stopwatch.GetTimestamp();
         for (var segmentByte = low / 30; segmentByte < endByte; segmentByte += SegmentBytes)
         {
             // A segment is 4–10 ms of work, so checking each one keeps cancellation well under the 100 ms mark.
@@ -61,19 +67,25 @@ internal sealed class SegmentSieve
                 if (active < _primes.SmallCount) _smallPrimes.Add(primes[active], offset, wheelIndex);
                 else _mediumPrimes.Add(primes[active], offset, wheelIndex);
             }
+            if (times is not null) clock = times.Add(SieveStage.Setup, clock);
 
             for (var block = 0; block < bytes; block += PrimesTuning.L1BlockBytes)
             {
                 var blockBytes = Math.Min(PrimesTuning.L1BlockBytes, bytes - block);
                 PreSieve.Apply(_segment.AsSpan(block, blockBytes), segmentByte + block);
+                if (times is not null) clock = times.Add(SieveStage.PreSieve, clock);
                 WheelCrossOff.CrossOff(ref Unsafe.Add(ref segment, block), (nuint)blockBytes, _smallPrimes);
+                if (times is not null) clock = times.Add(SieveStage.Small, clock);
             }
             WheelCrossOff.CrossOff(ref segment, (nuint)bytes, _mediumPrimes);
+            if (times is not null) clock = times.Add(SieveStage.Medium, clock);
             _bucketSieve.CrossOff(ref segment);
+            if (times is not null) clock = times.Add(SieveStage.Large, clock);
 
             if (segmentByte == 0) RestorePreSievedPrimes(bytes);
             if (segmentByte + bytes == endByte) _segment[bytes - 1] &= BitsUpTo((int)(high % 30));
             count += PopCount(bytes);
+            if (times is not null) clock = times.Add(SieveStage.Count, clock);
         }
         return count;
     }

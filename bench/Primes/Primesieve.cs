@@ -9,11 +9,15 @@ public static partial class Primesieve
     public const string NotInstalled = "primesieve not installed";
 
     /// <summary>Its own reported sieving time for π(<paramref name="limit"/>), or null when it is not installed.</summary>
-    public static async Task<(long Count, double Seconds)?> CountAsync(long limit, int? threads)
+    public static Task<(long Count, double Seconds)?> CountAsync(long limit, int? threads) => CountAsync(0, limit, threads);
+
+    /// <summary>Its own reported sieving time for the primes in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    public static async Task<(long Count, double Seconds)?> CountAsync(long low, long high, int? threads)
     {
-        string[] arguments = threads is { } t
-            ? [limit.ToString(CultureInfo.InvariantCulture), "--time", "-q", $"--threads={t}"]
-            : [limit.ToString(CultureInfo.InvariantCulture), "--time", "-q"];
+        string[] range = low == 0
+            ? [high.ToString(CultureInfo.InvariantCulture)]
+            : [low.ToString(CultureInfo.InvariantCulture), high.ToString(CultureInfo.InvariantCulture)];
+        string[] arguments = threads is { } t ? [.. range, "--time", "-q", $"--threads={t}"] : [.. range, "--time", "-q"];
         var output = await Machine.RunAsync("primesieve", arguments);
         if (output is null) return null;
         var seconds = SecondsLine().Match(output);
