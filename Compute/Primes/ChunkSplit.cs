@@ -29,6 +29,9 @@ internal sealed class ChunkSplit
 
     public long SegmentsPerChunk { get; }
 
+    /// <summary>The numbers in every chunk but the last.</summary>
+    public long NumbersPerChunk => SegmentsPerChunk * NumbersPerSegment;
+
     /// <summary>The numbers of chunk <paramref name="index"/>: [Low, High], Low a multiple of a segment's span.</summary>
     public (long Low, long High) Range(int index)
     {
