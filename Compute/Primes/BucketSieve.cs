@@ -18,8 +18,6 @@ namespace Functions.Compute.Primes;
 /// </remarks>
 internal sealed class BucketSieve
 {
-    private const int Shift = PrimesTuning.SegmentShift;
-    private const uint SegmentMask = PrimesTuning.SegmentBytes - 1;
     private const int BucketShift = 10;
     private const int BucketSize = 1 << BucketShift;
 
@@ -27,6 +25,8 @@ internal sealed class BucketSieve
     private const int WheelBits = 9;
     private const uint WheelMask = (1 << WheelBits) - 1;
 
+    private readonly int _shift;
+    private readonly uint _segmentMask;
     private readonly int[] _head;
     private readonly int[] _cursor;
     private readonly int _ringMask;
@@ -38,11 +38,15 @@ internal sealed class BucketSieve
     private long _segment;
 
     /// <param name="maxPrime">The largest prime that will be added.</param>
-    public BucketSieve(long maxPrime)
+    /// <param name="segmentShift">log2 of the segment's bytes.</param>
+    public BucketSieve(long maxPrime, int segmentShift)
     {
+        _shift = segmentShift;
+        _segmentMask = (1u << segmentShift) - 1;
+        var segmentBytes = 1L << segmentShift;
         // A step moves at most q·10 + 10 bytes (gap 10 on the wheel), so a prime waits at most this many segments ahead.
         var maxStep = maxPrime / 30 * 10 + 10;
-        var ring = (int)BitOperations.RoundUpToPowerOf2((uint)((PrimesTuning.SegmentBytes + maxStep) / PrimesTuning.SegmentBytes + 1));
+        var ring = (int)BitOperations.RoundUpToPowerOf2((uint)((segmentBytes + maxStep) / segmentBytes + 1));
         _ringMask = ring - 1;
         _head = new int[ring];
         _cursor = new int[ring];
@@ -74,9 +78,9 @@ internal sealed class BucketSieve
     public void Add(uint prime, long low)
     {
         var (offset, wheelIndex) = Wheel210.FirstMultiple(prime, low);
-        var slot = (int)((_segment + (offset >> Shift)) & _ringMask);
+        var slot = (int)((_segment + (offset >> _shift)) & _ringMask);
         var at = _cursor[slot];
-        _pool[at++] = new BucketPrime(prime / 30, ((uint)offset & SegmentMask) << WheelBits | (uint)wheelIndex);
+        _pool[at++] = new BucketPrime(prime / 30, ((uint)offset & _segmentMask) << WheelBits | (uint)wheelIndex);
         _cursor[slot] = (at & (BucketSize - 1)) == 0 ? NewHead(slot) : at;
     }
 
@@ -112,6 +116,8 @@ internal sealed class BucketSieve
         ref var pool = ref MemoryMarshal.GetArrayDataReference(_pool);
         var segment = (uint)_segment;
         var ringMask = (uint)_ringMask;
+        var shift = _shift;
+        var segmentMask = _segmentMask;
         for (var k = start; k < end; k++)
         {
             var prime = Unsafe.Add(ref pool, k);
@@ -119,9 +125,9 @@ internal sealed class BucketSieve
             nuint offset = prime.Position >> WheelBits;
             Unsafe.Add(ref sieve, offset) &= (byte)step;
             offset += prime.Q * (step >> 8 & 15) + (step >> 12 & 15);
-            var target = (segment + (uint)(offset >> Shift)) & ringMask;
+            var target = (segment + (uint)(offset >> shift)) & ringMask;
             var at = Unsafe.Add(ref cursors, target);
-            Unsafe.Add(ref pool, at) = new BucketPrime(prime.Q, ((uint)offset & SegmentMask) << WheelBits | step >> 16);
+            Unsafe.Add(ref pool, at) = new BucketPrime(prime.Q, ((uint)offset & segmentMask) << WheelBits | step >> 16);
             at++;
             if ((at & (BucketSize - 1)) == 0)
             {

@@ -21,7 +21,7 @@ internal static class PrimesCostModel
     /// <summary>The cost of a full chunk at the top of the range, the most expensive one.</summary>
     public static TimeSpan ChunkCost(ChunkSplit split)
     {
-        var numbers = Math.Min(split.Limit + 1, split.SegmentsPerChunk * 30.0 * PrimesTuning.SegmentBytes);
+        var numbers = Math.Min(split.Limit + 1, (double)split.NumbersPerChunk);
         return TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(numbers * NanosecondsPerNumberNear(split.Limit) * Margin / 100)));
     }
 

@@ -13,10 +13,10 @@ namespace Functions.Compute.Primes;
 /// </summary>
 internal sealed class SegmentSieve
 {
-    private const int SegmentBytes = PrimesTuning.SegmentBytes;
-
     private readonly SievingPrimes _primes;
-    private readonly byte[] _segment = GC.AllocateUninitializedArray<byte>(SegmentBytes, pinned: true);
+    private readonly int _segmentBytes;
+    private readonly int _blockBytes;
+    private readonly byte[] _segment;
     private readonly WheelPrimeGroups _smallPrimes;
     private readonly WheelPrimeGroups _mediumPrimes;
     private readonly BucketSieve _bucketSieve;
@@ -24,9 +24,12 @@ internal sealed class SegmentSieve
     public SegmentSieve(SievingPrimes primes)
     {
         _primes = primes;
+        _segmentBytes = primes.Tuning.SegmentBytes;
+        _blockBytes = primes.Tuning.BlockBytes;
+        _segment = GC.AllocateUninitializedArray<byte>(_segmentBytes, pinned: true);
         _smallPrimes = new WheelPrimeGroups(primes.Primes.AsSpan(0, primes.SmallCount));
         _mediumPrimes = new WheelPrimeGroups(primes.Primes.AsSpan(primes.SmallCount, primes.WheelCount - primes.SmallCount));
-        _bucketSieve = new BucketSieve(primes.Primes.Length > primes.WheelCount ? primes.Primes[^1] : 0);
+        _bucketSieve = new BucketSieve(primes.Primes.Length > primes.WheelCount ? primes.Primes[^1] : 0, primes.Tuning.SegmentShift);
     }
 
     /// <summary>When set, the time of each stage is added to it (the benchmark's stage profile).</summary>
@@ -47,11 +50,11 @@ internal sealed class SegmentSieve
         ref var segment = ref MemoryMarshal.GetArrayDataReference(_segment);
         var times = StageTimes;
         var clock = times is null ? 0 : Stopwatch.GetTimestamp();
-        for (var segmentByte = low / 30; segmentByte < endByte; segmentByte += SegmentBytes)
+        for (var segmentByte = low / 30; segmentByte < endByte; segmentByte += _segmentBytes)
         {
             // A segment is 4–10 ms of work, so checking each one keeps cancellation well under the 100 ms mark.
             cancellationToken.ThrowIfCancellationRequested();
-            var bytes = (int)Math.Min(SegmentBytes, endByte - segmentByte);
+            var bytes = (int)Math.Min(_segmentBytes, endByte - segmentByte);
             var segmentLow = segmentByte * 30;
 
             // A prime starts crossing off at p², so it joins in the segment that holds p².
@@ -69,9 +72,9 @@ internal sealed class SegmentSieve
             }
             if (times is not null) clock = times.Add(SieveStage.Setup, clock);
 
-            for (var block = 0; block < bytes; block += PrimesTuning.L1BlockBytes)
+            for (var block = 0; block < bytes; block += _blockBytes)
             {
-                var blockBytes = Math.Min(PrimesTuning.L1BlockBytes, bytes - block);
+                var blockBytes = Math.Min(_blockBytes, bytes - block);
                 PreSieve.Apply(_segment.AsSpan(block, blockBytes), segmentByte + block);
                 if (times is not null) clock = times.Add(SieveStage.PreSieve, clock);
                 WheelCrossOff.CrossOff(ref Unsafe.Add(ref segment, block), (nuint)blockBytes, _smallPrimes);

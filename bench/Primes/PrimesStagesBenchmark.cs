@@ -50,7 +50,7 @@ public static class PrimesStagesBenchmark
     /// <summary>Counts [low, limit] on <paramref name="threads"/> threads, each a contiguous share; stage times summed.</summary>
     private static (long Count, double Seconds, SieveStageTimes Times) Run(long limit, long low, int threads)
     {
-        var primes = new SievingPrimes(limit);
+        var primes = new SievingPrimes(limit, PrimesTuning.Current);
         var share = (limit - low + 1) / threads / 30 * 30;
         var sieves = Enumerable.Range(0, threads).Select(_ => new SegmentSieve(primes) { StageTimes = new() }).ToArray();
         var counts = new long[threads];

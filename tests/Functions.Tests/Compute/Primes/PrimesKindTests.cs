@@ -29,6 +29,32 @@ public sealed class PrimesKindTests
         Assert.Equal(expected, Count(plan.Complete(plan.Reduce(partials!))));
     }
 
+    [Theory]
+    [InlineData("today")]
+    [InlineData("48K/2M")]
+    [InlineData("32K/512K")]
+    [InlineData("36K/128K")]
+    public async Task Plan_OtherMachinesTunings_CountPrimesUpTo10To9(string tuning)
+    {
+        var plan = new PrimesPlan(1_000_000_000, TestTunings.For(tuning));
+
+        using var executor = new ComputeExecutor(2);
+        var partials = await executor.ForEachAsync(0, plan.ChunkCount, i => ((IComputePlan)plan).ComputeChunk(i, CancellationToken.None), null, CancellationToken.None);
+
+        Assert.Equal(50_847_534L, Count(((IComputePlan)plan).Complete(((IComputePlan)plan).Reduce(partials!))));
+    }
+
+    [Fact]
+    public void Plan_ChunksAreTheSameOnEveryMachine()
+    {
+        // Each instance that takes a range of a fanned-out job plans it again, perhaps with other caches.
+        var here = Kind.Plan(Input(123_456_789_012));
+        var there = new PrimesPlan(123_456_789_012, TestTunings.For("32K/512K"));
+
+        Assert.Equal(here.ChunkCount, there.ChunkCount);
+        Assert.Equal(here.ChunkCost, there.ChunkCost);
+    }
+
     [Fact]
     public async Task Plan_ParallelAndSequential_Agree()
     {
