@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -49,7 +48,7 @@ internal sealed class SegmentSieve
         _bucketSieve.Reset();
         ref var segment = ref MemoryMarshal.GetArrayDataReference(_segment);
         var times = StageTimes;
-        var clock = times is null ? 0 : Stopwatch.GetTimestamp();
+        var clock = times?.Now() ?? 0;
         for (var segmentByte = low / 30; segmentByte < endByte; segmentByte += _segmentBytes)
         {
             // A segment is 4–10 ms of work, so checking each one keeps cancellation well under the 100 ms mark.

@@ -18,9 +18,16 @@ internal enum SieveStage
 /// Stopwatch ticks spent per <see cref="SieveStage"/> by one <see cref="SegmentSieve"/>, for the benchmark's stage
 /// profile (the machine offers no hardware counters). Off unless attached: a sieve without it reads no clock.
 /// </summary>
-internal sealed class SieveStageTimes
+/// <param name="clock">
+/// The clock in <see cref="Stopwatch"/> ticks: wall time by default; the benchmark passes the thread's CPU time so
+/// that time spent descheduled by other load on a shared machine is not charged to a stage.
+/// </param>
+internal sealed class SieveStageTimes(Func<long>? clock = null)
 {
+    private readonly Func<long> _clock = clock ?? Stopwatch.GetTimestamp;
     private readonly long[] _ticks = new long[Enum.GetValues<SieveStage>().Length];
+
+    public long Now() => _clock();
 
     public TimeSpan this[SieveStage stage] => Stopwatch.GetElapsedTime(0, _ticks[(int)stage]);
 
@@ -29,7 +36,7 @@ internal sealed class SieveStageTimes
     /// <summary>Adds the time since <paramref name="start"/> to <paramref name="stage"/>; returns now.</summary>
     public long Add(SieveStage stage, long start)
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _clock();
         _ticks[(int)stage] += now - start;
         return now;
     }

@@ -1,13 +1,13 @@
 using System.Diagnostics;
-using System.Globalization;
 using Functions.Compute.Primes;
 
 namespace Functions.Bench.Primes;
 
 /// <summary>
 /// Where the time goes: the kernel's stage timers over 2 × 10^9 numbers just below 10^10 … 10^13, on one thread and on
-/// every thread at once (each thread its own 10^9 numbers, so the threads contend for the shared cache and memory as in a
-/// job), with primesieve over the same numbers and threads beside it.
+/// every thread at once (each thread a contiguous share, so the threads contend for the shared cache and memory as in
+/// a job), beside primesieve over the same numbers and threads. Stages are in thread CPU time and both programs'
+/// totals in CPU time as well as wall time, so that other programs on a shared machine do not decide the ratio.
 /// </summary>
 public static class PrimesStagesBenchmark
 {
@@ -16,43 +16,49 @@ public static class PrimesStagesBenchmark
     public static async IAsyncEnumerable<Figure> RunAsync(BenchOptions options)
     {
         var threads = Environment.ProcessorCount;
+        var clock = ThreadCpuClock.Get();
+        var tuning = PrimesTuning.Current;
+        yield return new Figure("primes tuning", $"{tuning.Caches}", $"block {tuning.BlockBytes / 1024} KiB, segment {tuning.SegmentBytes / 1024} KiB, small ≤ {tuning.MaxSmallPrime}, medium ≤ {tuning.MaxMediumPrime}");
         foreach (var exponent in new[] { 10, 11, 12, 13 })
         {
             var limit = (long)Math.Pow(10, exponent);
             var low = (limit - Span) / 30 * 30;
             foreach (var t in threads > 1 ? new[] { 1, threads } : [1])
             {
-                SieveStageTimes? best = null;
-                double bestSeconds = double.MaxValue, reference = double.MaxValue;
-                long count = 0;
+                StageRun? best = null;
+                double referenceCpu = double.MaxValue, referenceWall = double.MaxValue;
                 for (var run = 0; run < options.Repeat; run++)
                 {
-                    var (c, seconds, times) = Run(limit, low, t);
-                    if (seconds < bestSeconds) (count, bestSeconds, best) = (c, seconds, times);
-                    if (await Primesieve.CountAsync(low, limit, t) is { } r)
+                    var result = Run(limit, low, t, tuning, clock);
+                    if (best is null || result.Times.Total < best.Times.Total) best = result;
+                    if (await Primesieve.CpuTimeAsync(low, limit, t) is { } cpu)
                     {
-                        if (r.Count != c) throw new InvalidOperationException($"[{low}, {limit}]: {c} primes, primesieve {r.Count}.");
-                        reference = Math.Min(reference, r.Seconds);
+                        if (cpu.Count != result.Count) throw new InvalidOperationException($"[{low}, {limit}]: {result.Count} primes, primesieve {cpu.Count}.");
+                        referenceCpu = Math.Min(referenceCpu, cpu.CpuSeconds);
                     }
+                    if (await Primesieve.CountAsync(low, limit, t) is { } wall) referenceWall = Math.Min(referenceWall, wall.Seconds);
                 }
-                var per = 1e9 / (Span / t) / 1e-3; // ms per 10^9 numbers on one thread
-                string Stage(SieveStage s) => Machine.Number(best![s].TotalSeconds * per / t, "0");
+                var perBillion = 1e9 / Span * 1e3;
+                string Stage(SieveStage s) => Machine.Number(best!.Times[s].TotalSeconds * perBillion, "0");
+                var ours = best!.Times.Total.TotalSeconds;
                 yield return new Figure(
                     $"primes stages 1e{exponent} {t} thread{(t > 1 ? "s" : "")}",
-                    $"setup {Stage(SieveStage.Setup)} pre {Stage(SieveStage.PreSieve)} small {Stage(SieveStage.Small)} medium {Stage(SieveStage.Medium)} large {Stage(SieveStage.Large)} count {Stage(SieveStage.Count)} ms/1e9",
-                    reference < double.MaxValue
-                        ? $"wall {Machine.Seconds(bestSeconds)} vs primesieve {Machine.Seconds(reference)} = {Machine.Number(bestSeconds / reference)}×"
-                        : $"wall {Machine.Seconds(bestSeconds)}");
+                    $"setup {Stage(SieveStage.Setup)} pre {Stage(SieveStage.PreSieve)} small {Stage(SieveStage.Small)} medium {Stage(SieveStage.Medium)} large {Stage(SieveStage.Large)} count {Stage(SieveStage.Count)} ms/1e9 {(clock is null ? "wall" : "CPU")}",
+                    referenceCpu < double.MaxValue
+                        ? $"{(clock is null ? "" : $"CPU {Machine.Number(ours / referenceCpu)}×, ")}wall {Machine.Seconds(best.Seconds)} vs {Machine.Seconds(referenceWall)} = {Machine.Number(best.Seconds / referenceWall)}× primesieve"
+                        : $"wall {Machine.Seconds(best.Seconds)}, {Primesieve.NotInstalled}");
             }
         }
     }
 
+    private sealed record StageRun(long Count, double Seconds, SieveStageTimes Times);
+
     /// <summary>Counts [low, limit] on <paramref name="threads"/> threads, each a contiguous share; stage times summed.</summary>
-    private static (long Count, double Seconds, SieveStageTimes Times) Run(long limit, long low, int threads)
+    private static StageRun Run(long limit, long low, int threads, PrimesTuning tuning, Func<long>? clock)
     {
-        var primes = new SievingPrimes(limit, PrimesTuning.Current);
+        var primes = new SievingPrimes(limit, tuning);
         var share = (limit - low + 1) / threads / 30 * 30;
-        var sieves = Enumerable.Range(0, threads).Select(_ => new SegmentSieve(primes) { StageTimes = new() }).ToArray();
+        var sieves = Enumerable.Range(0, threads).Select(_ => new SegmentSieve(primes) { StageTimes = new(clock) }).ToArray();
         var counts = new long[threads];
         var stopwatch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
@@ -61,11 +67,11 @@ public static class PrimesStagesBenchmark
             var to = i == threads - 1 ? limit : from + share - 1;
             counts[i] = sieves[i].CountPrimes(from, to, CancellationToken.None);
         })).ToArray();
-        foreach (var w in workers) w.Start();
-        foreach (var w in workers) w.Join();
+        foreach (var worker in workers) worker.Start();
+        foreach (var worker in workers) worker.Join();
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var total = new SieveStageTimes();
-        foreach (var s in sieves) total.Add(s.StageTimes!);
-        return (counts.Sum(), seconds, total);
+        foreach (var sieve in sieves) total.Add(sieve.StageTimes!);
+        return new StageRun(counts.Sum(), seconds, total);
     }
 }
