@@ -28,7 +28,7 @@ internal sealed class SegmentSieve
         _segment = GC.AllocateUninitializedArray<byte>(_segmentBytes, pinned: true);
         _smallPrimes = new WheelPrimeGroups(primes.Primes.AsSpan(0, primes.SmallCount));
         _mediumPrimes = new WheelPrimeGroups(primes.Primes.AsSpan(primes.SmallCount, primes.WheelCount - primes.SmallCount));
-        _bucketSieve = new BucketSieve(primes.Primes.Length > primes.WheelCount ? primes.Primes[^1] : 0, primes.Tuning.SegmentShift);
+        _bucketSieve = new BucketSieve(primes.Primes.Length - primes.WheelCount, primes.Primes.Length > primes.WheelCount ? primes.Primes[^1] : 0, primes.Tuning.SegmentShift);
     }
 
     /// <summary>When set, the time of each stage is added to it (the benchmark's stage profile).</summary>
