@@ -41,7 +41,7 @@ public sealed class SegmentSieveTests
     [InlineData(10_000_000_000_000L)]
     public void CountPrimes_WithLargePrimes_MatchesReference(long limit)
     {
-        // Sieving primes up to √limit > 1.8 million use the bucket sieve.
+        // Sieving primes up to √limit > 1 Mi use the bucket sieve.
         var primes = new SievingPrimes(limit, Tuning);
         Assert.True(primes.WheelCount < primes.Primes.Length, "expected large sieving primes");
         var low = limit - limit % SegmentSpan - SegmentSpan / 2;
@@ -70,8 +70,8 @@ public sealed class SegmentSieveTests
     [InlineData("36K/128K", 10_000_000_000_000L, 3_612_551L)]
     public void CountPrimes_OtherMachinesTunings_MatchPrimesieve(string tuning, long limit, long expected)
     {
-        // The same ranges as above under the sizes other caches give: 2 MiB segments (no bucket sieve up to 10^13, and
-        // a range that does not start on a segment edge), 512 KiB and 128 KiB (buckets over more segments), odd blocks.
+        // The same ranges as above under the sizes other caches give: 2 MiB segments (ranges that do not start on a
+        // segment edge), 512 KiB and 128 KiB (buckets over more segments), odd blocks.
         var low = limit - limit % SegmentSpan - 3 * SegmentSpan;
 
         Assert.Equal(expected, new SegmentSieve(new SievingPrimes(limit, TestTunings.For(tuning))).CountPrimes(low, limit, CancellationToken.None));
