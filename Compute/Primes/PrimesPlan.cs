@@ -15,7 +15,7 @@ internal sealed class PrimesPlan : ComputePlan<PrimeCount>
     private readonly Lazy<SievingPrimes> _sievingPrimes;
     private readonly ConcurrentBag<SegmentSieve> _workspaces = [];
 
-    public PrimesPlan(long limit) : this(limit, PrimesTuning.Current)
+    public PrimesPlan(long limit) : this(limit, PrimesTuning.ForLimit(limit))
     {
     }
 

@@ -32,38 +32,53 @@ internal sealed record PrimesTuning(CpuCaches Caches, int BlockBytes, int Segmen
     /// </summary>
     public const int TargetChunkCount = 64;
 
-    /// <summary>The tuning for this machine's caches, read once at start.</summary>
-    public static PrimesTuning Current { get; } = For(CpuCaches.Current);
-
     /// <summary>log2 of <see cref="SegmentBytes"/>.</summary>
     public int SegmentShift => BitOperations.Log2((uint)SegmentBytes);
 
+    /// <summary>The tuning for counting up to <paramref name="limit"/> with this machine's caches (read once at start).</summary>
+    public static PrimesTuning ForLimit(long limit) => For(CpuCaches.Current, limit);
+
     /// <summary>
-    /// Derives the sizes from <paramref name="caches"/> the way primesieve does (its <c>get_sieve_size</c> and
-    /// <c>Erat::initAlgorithms</c>): blocks of the L1 data cache, a power-of-two segment bounded by the L2 one CPU can
-    /// count on, small primes up to 0.2 × block, medium primes up to the segment's bytes. Where the values differ from
-    /// primesieve's, the reason is measured and stated below.
+    /// What to log once at start: the caches read (and from where), the block, and the segment for the smallest and the
+    /// largest limit.
     /// </summary>
-    public static PrimesTuning For(CpuCaches caches)
+    public static (CpuCaches Caches, int BlockBytes, int MinSegmentBytes, int MaxSegmentBytes) Summary =>
+        (CpuCaches.Current, ForLimit(0).BlockBytes, ForLimit(0).SegmentBytes, ForLimit(PrimesKind.MaxLimit).SegmentBytes);
+
+    /// <summary>
+    /// Derives the sizes from <paramref name="caches"/> and <paramref name="limit"/> the way primesieve does (its
+    /// <c>get_sieve_size</c> and <c>Erat::initAlgorithms</c>): blocks of the L1 data cache, a power-of-two segment of
+    /// 2·√limit bytes bounded by what the L2 one CPU can count on, small primes up to 0.2 × block, medium primes up to
+    /// the segment's bytes. Where the bounds differ from primesieve's, the reason is measured and stated below.
+    /// </summary>
+    public static PrimesTuning For(CpuCaches caches, long limit)
     {
         // Small primes hit a block many times, so their crossings must stay in L1: the block is the L1d, in whole 4 KiB
         // (a 48 KiB L1d makes 48 KiB blocks). 48 vs 32 KiB blocks on this machine's 48 KiB L1d, small + medium per 10^9
         // numbers below 10^12: 134 vs 137 ms.
         var block = Math.Clamp(caches.L1DataBytes / 4096 * 4096, MinBlockBytes, MaxBlockBytes);
-        // Medium and large primes scatter their crossings over the whole segment, so it should stay in L2; a
-        // hyper-thread sibling that shares the L2 halves it. primesieve stays below the L2 (512 KiB for 1 MiB); here
-        // the whole L2 wins because a medium prime's visit per segment costs ~13 ns of mispredicted loop exits: per 10^9
-        // numbers below 10^12, 1 MiB vs 512 KiB segments, 142 vs 177 ms (one thread, CPU time).
-        var segment = 1 << BitOperations.Log2((uint)Math.Max(1, caches.L2BytesPerCpu));
-        segment = Math.Clamp(segment, Math.Max(MinSegmentBytes, block), MaxSegmentBytes);
+
+        // Medium and large primes scatter their crossings over the segment, which should mostly stay in the L2 one CPU
+        // can count on (a hyper-thread sibling sharing the L2 halves it). A larger segment means fewer visits of each
+        // medium prime (~13 ns each, mostly a mispredicted loop exit) and fewer large primes (~2.6 ns per multiple in
+        // a bucket), so, like primesieve 12, the segment grows with the sieving primes: 2·√limit bytes. primesieve
+        // keeps it below the L2 (512 KiB for 1 MiB); here it is at least the L2 and at most twice it, as measured with
+        // both threads busy, thread CPU time per 4·10^9 numbers just below x, 1 / 2 / 4 MiB segments on a 1 MiB L2:
+        // 10^12: 647 / 539 / 546 ms, 10^12.5: 702 / 638 / 631 ms, 10^13: 856 / 727 / 705 ms; 10^11: 481 / 465 ms
+        // (512 KiB: 495 ms); 10^10: 397 / 451 ms (512 KiB: 407 ms).
+        var l2 = 1 << BitOperations.Log2((uint)Math.Max(1, caches.L2BytesPerCpu));
+        l2 = Math.Clamp(l2, Math.Max(MinSegmentBytes, block), MaxL2SegmentBytes);
+        var wanted = BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, 2 * Math.Sqrt(Math.Max(limit, 0))));
+        var segment = (int)Math.Clamp(wanted, (ulong)l2, 2UL * (ulong)l2);
         block = Math.Min(block, segment);
+
         // primesieve's FACTOR_ERATSMALL: a small prime makes at least 8 × 5 = 40 crossings per block, which amortises
         // its per-block entry and exit.
         var maxSmall = block / 5;
-        // Above the segment a prime spans more than a segment per turn of 8 multiples, so its visit per segment (~13 ns,
-        // mostly a mispredicted loop exit) outweighs its few crossings, and filing each multiple in a bucket (~2.6 ns)
-        // is cheaper. primesieve uses 1.75 (version 11) to 3 (12) × segment. Thread CPU time per 2·10^9 numbers below
-        // 10^13, 1.75 / 1.25 / 1 × segment: 382 / 373 / 370 ms (no change below 10^12, where √limit < segment).
+
+        // Above the segment a prime spans more than a segment per turn of 8 multiples, so its visit per segment costs
+        // more than filing each multiple in a bucket. primesieve uses 1.75 (version 11) to 3 (12) × segment. Thread CPU
+        // time per 2·10^9 numbers below 10^13 with 1 MiB segments, 1.75 / 1.25 / 1 × segment: 382 / 373 / 370 ms.
         var maxMedium = segment;
         return new PrimesTuning(caches, block, segment, maxSmall, maxMedium);
     }
@@ -78,8 +93,8 @@ internal sealed record PrimesTuning(CpuCaches Caches, int BlockBytes, int Segmen
     private const int MinSegmentBytes = 128 * 1024;
 
     /// <summary>
-    /// At most 4 MiB: the bucket sieve keeps a multiple's offset in 23 bits (8 MiB), and chunks (multiples of 1 MiB)
-    /// should hold whole segments or few partial ones.
+    /// The L2 counts as at most 2 MiB, so segments stay at most 4 MiB: the bucket sieve keeps a multiple's offset in
+    /// 23 bits (8 MiB), and a chunk (whole MiB) should hold whole segments or few partial ones.
     /// </summary>
-    private const int MaxSegmentBytes = 4 * 1024 * 1024;
+    private const int MaxL2SegmentBytes = 2 * 1024 * 1024;
 }

@@ -17,8 +17,9 @@ public static class PrimesStagesBenchmark
     {
         var threads = Environment.ProcessorCount;
         var clock = ThreadCpuClock.Get();
-        var tuning = PrimesTuning.Current;
-        yield return new Figure("primes tuning", $"{tuning.Caches}", $"block {tuning.BlockBytes / 1024} KiB, segment {tuning.SegmentBytes / 1024} KiB, small ≤ {tuning.MaxSmallPrime}, medium ≤ {tuning.MaxMediumPrime}");
+        var summary = PrimesTuning.Summary;
+        yield return new Figure("primes tuning", $"{summary.Caches}",
+            $"block {summary.BlockBytes / 1024} KiB, segment {summary.MinSegmentBytes / 1024}–{summary.MaxSegmentBytes / 1024} KiB");
         foreach (var exponent in new[] { 10, 11, 12, 13 })
         {
             var limit = (long)Math.Pow(10, exponent);
@@ -29,7 +30,7 @@ public static class PrimesStagesBenchmark
                 double referenceCpu = double.MaxValue, referenceWall = double.MaxValue;
                 for (var run = 0; run < options.Repeat; run++)
                 {
-                    var result = Run(limit, low, t, tuning, clock);
+                    var result = Run(limit, low, t, PrimesTuning.ForLimit(limit), clock);
                     if (best is null || result.Times.Total < best.Times.Total) best = result;
                     if (await Primesieve.CpuTimeAsync(low, limit, t) is { } cpu)
                     {

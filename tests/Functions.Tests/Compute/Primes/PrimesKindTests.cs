@@ -36,7 +36,7 @@ public sealed class PrimesKindTests
     [InlineData("36K/128K")]
     public async Task Plan_OtherMachinesTunings_CountPrimesUpTo10To9(string tuning)
     {
-        var plan = new PrimesPlan(1_000_000_000, TestTunings.For(tuning));
+        var plan = new PrimesPlan(1_000_000_000, TestTunings.For(tuning, 1_000_000_000));
 
         using var executor = new ComputeExecutor(2);
         var partials = await executor.ForEachAsync(0, plan.ChunkCount, i => ((IComputePlan)plan).ComputeChunk(i, CancellationToken.None), null, CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class PrimesKindTests
     {
         // Each instance that takes a range of a fanned-out job plans it again, perhaps with other caches.
         var here = Kind.Plan(Input(123_456_789_012));
-        var there = new PrimesPlan(123_456_789_012, TestTunings.For("32K/512K"));
+        var there = new PrimesPlan(123_456_789_012, TestTunings.For("32K/512K", 123_456_789_012));
 
         Assert.Equal(here.ChunkCount, there.ChunkCount);
         Assert.Equal(here.ChunkCost, there.ChunkCost);

@@ -6,8 +6,8 @@ public sealed class SegmentSieveTests
 {
     private const long SegmentSpan = 30L * 1024 * 1024;
 
-    /// <summary>1 MiB segments, so the edges below are segment edges on every machine.</summary>
-    private static readonly PrimesTuning Tuning = TestTunings.For("today");
+    /// <summary>1 MiB segments at every limit, so the edges below are segment edges on every machine.</summary>
+    private static readonly PrimesTuning Tuning = TestTunings.For("today", 0);
 
     [Theory]
     [InlineData(64 * SegmentSpan, 0L)]
@@ -70,11 +70,11 @@ public sealed class SegmentSieveTests
     [InlineData("36K/128K", 10_000_000_000_000L, 3_612_551L)]
     public void CountPrimes_OtherMachinesTunings_MatchPrimesieve(string tuning, long limit, long expected)
     {
-        // The same ranges as above under the sizes other caches give: 2 MiB segments (ranges that do not start on a
-        // segment edge), 512 KiB and 128 KiB (buckets over more segments), odd blocks.
+        // The same ranges as above under the sizes other caches give at these limits: 4 MiB and 2 MiB segments (ranges
+        // that do not start on a segment edge), 1 MiB and 256 KiB (buckets over more segments), odd blocks.
         var low = limit - limit % SegmentSpan - 3 * SegmentSpan;
 
-        Assert.Equal(expected, new SegmentSieve(new SievingPrimes(limit, TestTunings.For(tuning))).CountPrimes(low, limit, CancellationToken.None));
+        Assert.Equal(expected, new SegmentSieve(new SievingPrimes(limit, TestTunings.For(tuning, limit))).CountPrimes(low, limit, CancellationToken.None));
     }
 
     [Theory]
@@ -85,7 +85,7 @@ public sealed class SegmentSieveTests
     {
         // The count up to just before each edge is from 1 MiB segments (checked against the reference above), whose
         // edges lie elsewhere; the window across the edge is checked with the reference sieve.
-        var tuning = TestTunings.For(name);
+        var tuning = TestTunings.For(name, 10_000_000_000);
         var sieve = new SegmentSieve(new SievingPrimes(10_000_000_000, tuning));
         var today = new SegmentSieve(new SievingPrimes(10_000_000_000, Tuning));
         var low = 64 * SegmentSpan;

@@ -5,13 +5,14 @@ namespace Functions.Tests.Compute.Primes;
 /// <summary>Tunings the kernel may derive on other machines, so tests cover their block and segment edges here.</summary>
 internal static class TestTunings
 {
-    public static PrimesTuning For(string name) => name switch
+    /// <summary>The tuning <paramref name="name"/>'s caches give for counting up to <paramref name="limit"/>.</summary>
+    public static PrimesTuning For(string name, long limit) => PrimesTuning.For(name switch
     {
-        "today" => PrimesTuning.For(CpuCaches.Fallback),
-        "48K/2M" => PrimesTuning.For(new CpuCaches(48 * 1024, 2 * 1024 * 1024, 1, "test")),
-        "32K/512K" => PrimesTuning.For(new CpuCaches(32 * 1024, 512 * 1024, 1, "test")),
-        "48K/1M" => PrimesTuning.For(new CpuCaches(48 * 1024, 1024 * 1024, 1, "test")),
-        "36K/128K" => PrimesTuning.For(new CpuCaches(37 * 1024, 16 * 1024, 1, "test")),
+        "today" => CpuCaches.Fallback,
+        "48K/2M" => new CpuCaches(48 * 1024, 2 * 1024 * 1024, 1, "test"),
+        "32K/512K" => new CpuCaches(32 * 1024, 512 * 1024, 1, "test"),
+        "48K/1M" => new CpuCaches(48 * 1024, 1024 * 1024, 1, "test"),
+        "36K/128K" => new CpuCaches(37 * 1024, 16 * 1024, 1, "test"),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
-    };
+    }, limit);
 }
