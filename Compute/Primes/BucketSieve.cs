@@ -132,7 +132,7 @@ internal sealed class BucketSieve
             var prime = Unsafe.Add(ref pool, k);
             var step = Unsafe.Add(ref steps, prime.Position & WheelMask);
             nuint offset = prime.Position >> WheelBits;
-            Unsafe.Add(ref sieve, offset) &= (byte)step;
+            Unsafe.AddByteOffset(ref sieve, offset) = (byte)(Unsafe.AddByteOffset(ref sieve, offset) & step);
             offset += prime.Q * (step >> 8 & 15) + (step >> 12 & 15);
             var target = (segment + (uint)(offset >> shift)) & ringMask;
             var at = Unsafe.Add(ref cursors, target);
