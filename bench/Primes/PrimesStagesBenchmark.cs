@@ -27,17 +27,16 @@ public static class PrimesStagesBenchmark
             foreach (var t in threads > 1 ? new[] { 1, threads } : [1])
             {
                 StageRun? best = null;
-                double referenceCpu = double.MaxValue, referenceWall = double.MaxValue;
+                double wall = double.MaxValue, referenceCpu = double.MaxValue, referenceWall = double.MaxValue;
                 for (var run = 0; run < options.Repeat; run++)
                 {
                     var result = Run(limit, low, t, PrimesTuning.ForLimit(limit), clock);
                     if (best is null || result.Times.Total < best.Times.Total) best = result;
-                    if (await Primesieve.CpuTimeAsync(low, limit, t) is { } cpu)
-                    {
-                        if (cpu.Count != result.Count) throw new InvalidOperationException($"[{low}, {limit}]: {result.Count} primes, primesieve {cpu.Count}.");
-                        referenceCpu = Math.Min(referenceCpu, cpu.CpuSeconds);
-                    }
-                    if (await Primesieve.CountAsync(low, limit, t) is { } wall) referenceWall = Math.Min(referenceWall, wall.Seconds);
+                    wall = Math.Min(wall, result.Seconds);
+                    if (await Primesieve.CountAsync(low, limit, t) is not { } reference) continue;
+                    if (reference.Count != result.Count) throw new InvalidOperationException($"[{low}, {limit}]: {result.Count} primes, primesieve {reference.Count}.");
+                    referenceCpu = Math.Min(referenceCpu, reference.CpuSeconds ?? double.MaxValue);
+                    referenceWall = Math.Min(referenceWall, reference.Seconds);
                 }
                 var perBillion = 1e9 / Span * 1e3;
                 string Stage(SieveStage s) => Machine.Number(best!.Times[s].TotalSeconds * perBillion, "0");
@@ -45,9 +44,9 @@ public static class PrimesStagesBenchmark
                 yield return new Figure(
                     $"primes stages 1e{exponent} {t} thread{(t > 1 ? "s" : "")}",
                     $"setup {Stage(SieveStage.Setup)} pre {Stage(SieveStage.PreSieve)} small {Stage(SieveStage.Small)} medium {Stage(SieveStage.Medium)} large {Stage(SieveStage.Large)} count {Stage(SieveStage.Count)} ms/1e9 {(clock is null ? "wall" : "CPU")}",
-                    referenceCpu < double.MaxValue
-                        ? $"{(clock is null ? "" : $"CPU {Machine.Number(ours / referenceCpu)}×, ")}wall {Machine.Seconds(best.Seconds)} vs {Machine.Seconds(referenceWall)} = {Machine.Number(best.Seconds / referenceWall)}× primesieve"
-                        : $"wall {Machine.Seconds(best.Seconds)}, {Primesieve.NotInstalled}");
+                    referenceWall < double.MaxValue
+                        ? $"{(clock is null || referenceCpu == double.MaxValue ? "" : $"CPU {Machine.Number(ours / referenceCpu)}×, ")}wall {Machine.Seconds(wall)} vs {Machine.Seconds(referenceWall)} = {Machine.Number(wall / referenceWall)}× primesieve"
+                        : $"wall {Machine.Seconds(wall)}, {Primesieve.NotInstalled}");
             }
         }
     }

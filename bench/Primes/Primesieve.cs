@@ -3,49 +3,45 @@ using System.Text.RegularExpressions;
 
 namespace Functions.Bench.Primes;
 
+/// <summary>One primesieve run: the count, its own reported sieving time, and its CPU time where the shell gave it.</summary>
+public sealed record PrimesieveRun(long Count, double Seconds, double? CpuSeconds);
+
 /// <summary>The reference: Kim Walisch's primesieve command line (Debian package <c>primesieve</c>).</summary>
 public static partial class Primesieve
 {
     public const string NotInstalled = "primesieve not installed";
 
-    /// <summary>Its own reported sieving time for π(<paramref name="limit"/>), or null when it is not installed.</summary>
-    public static Task<(long Count, double Seconds)?> CountAsync(long limit, int? threads) => CountAsync(0, limit, threads);
-
-    /// <summary>Its own reported sieving time for the primes in [<paramref name="low"/>, <paramref name="high"/>].</summary>
-    public static async Task<(long Count, double Seconds)?> CountAsync(long low, long high, int? threads)
-    {
-        string[] range = low == 0
-            ? [high.ToString(CultureInfo.InvariantCulture)]
-            : [low.ToString(CultureInfo.InvariantCulture), high.ToString(CultureInfo.InvariantCulture)];
-        string[] arguments = threads is { } t ? [.. range, "--time", "-q", $"--threads={t}"] : [.. range, "--time", "-q"];
-        var output = await Machine.RunAsync("primesieve", arguments);
-        if (output is null) return null;
-        var seconds = SecondsLine().Match(output);
-        var count = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last();
-        return (long.Parse(count, CultureInfo.InvariantCulture), double.Parse(seconds.Groups[1].Value, CultureInfo.InvariantCulture));
-    }
+    /// <summary>π(<paramref name="limit"/>), or null when primesieve is not installed.</summary>
+    public static Task<PrimesieveRun?> CountAsync(long limit, int? threads) => CountAsync(0, limit, threads);
 
     /// <summary>
-    /// The CPU time (user + system, all threads) primesieve takes for the primes in [<paramref name="low"/>,
-    /// <paramref name="high"/>], from the shell's <c>times</c>: unlike wall time it does not grow while other programs
-    /// hold the cores. Null when primesieve or bash is missing.
+    /// The primes in [<paramref name="low"/>, <paramref name="high"/>], or null when primesieve is not installed. Run
+    /// under bash, whose <c>times</c> adds its CPU time (user + system, all threads): unlike wall time it does not grow
+    /// while other programs hold the cores.
     /// </summary>
-    public static async Task<(long Count, double CpuSeconds)?> CpuTimeAsync(long low, long high, int threads)
+    public static async Task<PrimesieveRun?> CountAsync(long low, long high, int? threads)
     {
-        var output = await Machine.RunAsync("bash", "-c", "command -v primesieve >/dev/null || exit 0; primesieve \"$@\" -q && times", "primesieve",
-            low.ToString(CultureInfo.InvariantCulture), high.ToString(CultureInfo.InvariantCulture), $"--threads={threads}");
-        if (output is null) return null;
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (lines.Length < 3 || TimesLine().Match(lines[^1]) is not { Success: true } children) return null;
-        double Seconds(int g) => double.Parse(children.Groups[g].Value, CultureInfo.InvariantCulture) * 60
-            + double.Parse(children.Groups[g + 1].Value, CultureInfo.InvariantCulture);
-        return (long.Parse(lines[^3], CultureInfo.InvariantCulture), Seconds(1) + Seconds(3));
+        string[] arguments = [low.ToString(CultureInfo.InvariantCulture), high.ToString(CultureInfo.InvariantCulture), "--time", "-q",
+            .. threads is { } t ? [$"--threads={t}"] : Array.Empty<string>()];
+        var output = await Machine.RunAsync("bash", ["-c", "command -v primesieve >/dev/null || exit 0; primesieve \"$@\" && times", "primesieve", .. arguments]);
+        output ??= await Machine.RunAsync("primesieve", arguments);
+        var lines = output?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var seconds = lines.Select(l => SecondsLine().Match(l)).FirstOrDefault(m => m.Success);
+        if (seconds is null) return null;
+        var count = long.Parse(lines.First(l => l.All(char.IsAsciiDigit)), CultureInfo.InvariantCulture);
+        double? cpu = lines.Length > 0 && TimesLine().Match(lines[^1]) is { Success: true } children
+            ? Minutes(children, 1) + Minutes(children, 3)
+            : null;
+        return new PrimesieveRun(count, double.Parse(seconds.Groups[1].Value, CultureInfo.InvariantCulture), cpu);
     }
+
+    private static double Minutes(Match times, int group) =>
+        double.Parse(times.Groups[group].Value, CultureInfo.InvariantCulture) * 60 + double.Parse(times.Groups[group + 1].Value, CultureInfo.InvariantCulture);
 
     /// <summary>The children's line of bash's <c>times</c>: "0m1.234s 0m0.010s".</summary>
     [GeneratedRegex(@"^([0-9]+)m([0-9.]+)s\s+([0-9]+)m([0-9.]+)s$")]
     private static partial Regex TimesLine();
 
-    [GeneratedRegex(@"Seconds:\s*([0-9.]+)")]
+    [GeneratedRegex(@"^Seconds:\s*([0-9.]+)$")]
     private static partial Regex SecondsLine();
 }
