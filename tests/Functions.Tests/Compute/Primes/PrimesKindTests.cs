@@ -47,12 +47,16 @@ public sealed class PrimesKindTests
     [Fact]
     public void Plan_ChunksAreTheSameOnEveryMachine()
     {
-        // Each instance that takes a range of a fanned-out job plans it again, perhaps with other caches.
-        var here = Kind.Plan(Input(123_456_789_012));
-        var there = new PrimesPlan(123_456_789_012, TestTunings.For("32K/512K", 123_456_789_012));
+        // Each instance that takes a range of a fanned-out job plans it again, perhaps with other caches: the same chunk
+        // must hold the same numbers, so its partial count must not depend on the tuning.
+        const long limit = 20_000_000_123;
+        IComputePlan here = new PrimesPlan(limit, TestTunings.For("48K/2M", limit));
+        IComputePlan there = new PrimesPlan(limit, TestTunings.For("32K/512K", limit));
 
         Assert.Equal(here.ChunkCount, there.ChunkCount);
         Assert.Equal(here.ChunkCost, there.ChunkCost);
+        foreach (var chunk in new[] { 1, here.ChunkCount - 1 })
+            Assert.Equal(Count(here.Complete(here.ComputeChunk(chunk, CancellationToken.None))), Count(there.Complete(there.ComputeChunk(chunk, CancellationToken.None))));
     }
 
     [Fact]
@@ -86,7 +90,8 @@ public sealed class PrimesKindTests
     [InlineData(3, 5_455_378L)]
     public void Plan_LimitsAroundSegmentEdge_MatchReference(int segment, long primesUpToEdgeMinus32)
     {
-        // A segment spans 30 · 1 MiB numbers; the limit's last byte, first byte and the bytes around both move here.
+        // A 1 MiB chunk-grid unit spans 30 · 1 Mi numbers, and so do 1 MiB segments (a whole number of smaller ones);
+        // the limit's last byte, first byte and the bytes around both move here.
         // π(edge − 32) is from primesieve 11; the window around the edge is checked with the reference sieve.
         var edge = segment * 30L * 1024 * 1024;
         for (var limit = edge - 31; limit <= edge + 31; limit++)
@@ -103,7 +108,8 @@ public sealed class PrimesKindTests
     [InlineData(7_933L, 3_725_573L)]
     public void Plan_LimitsAroundPrimeSquares_MatchReference(long prime, long primesUpToSquareMinus3)
     {
-        // 5591² < 30 · 1 Mi < 5623² and 7927² < 2 · 30 · 1 Mi < 7933²: these primes join the sieve at a segment edge.
+        // 5591² < 30 · 1 Mi < 5623² and 7927² < 2 · 30 · 1 Mi < 7933²: with segments of 1 MiB or less these primes join
+        // the sieve at a segment edge.
         // π(p² − 3) is from primesieve 11.
         var square = prime * prime;
         for (var limit = square - 2; limit <= square + 2; limit++)
