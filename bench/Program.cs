@@ -9,7 +9,7 @@ using Functions.Bench.Primes;
 Benchmark[] benchmarks =
 [
     new("primes", "π(10^10): single-thread and all-thread time vs primesieve, parallel efficiency", PrimesBenchmark.RunAsync),
-    new("primes-memory", "π(10^12) in a child process: peak working set, time vs primesieve", PrimesMemoryBenchmark.RunAsync),
+    new("primes-memory", "π(10^12) in a child process: peak working set", PrimesMemoryBenchmark.RunAsync),
     new("primes-large", "π(10^11), π(10^12) and the top 10^11 numbers below 10^13 on all threads vs primesieve, best and worst of N", PrimesLargeBenchmark.RunAsync),
     new("primes-stages", "where the time goes: stage timers over 2·10^9 numbers below 10^10 … 10^13 vs primesieve", PrimesStagesBenchmark.RunAsync),
     new("kinds", "parallel efficiency of every kind", KindsBenchmark.RunAsync),
