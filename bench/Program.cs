@@ -9,7 +9,9 @@ using Functions.Bench.Primes;
 Benchmark[] benchmarks =
 [
     new("primes", "π(10^10): single-thread and all-thread time vs primesieve, parallel efficiency", PrimesBenchmark.RunAsync),
-    new("primes-memory", "π(10^12) in a child process: peak working set, time vs primesieve", PrimesMemoryBenchmark.RunAsync),
+    new("primes-memory", "π(10^12) in a child process: peak working set", PrimesMemoryBenchmark.RunAsync),
+    new("primes-large", "π(10^11), π(10^12) and the top 10^11 numbers below 10^13 on all threads vs primesieve, best and worst of N", PrimesLargeBenchmark.RunAsync),
+    new("primes-stages", "where the time goes: stage timers over 2·10^9 numbers below 10^10 … 10^13 vs primesieve", PrimesStagesBenchmark.RunAsync),
     new("kinds", "parallel efficiency of every kind", KindsBenchmark.RunAsync),
     new("hello", "GET /api/hello latency p50/p99: idle, every core computing on the executor at each Compute__Priority, and on the thread pool", HelloLatencyBenchmark.RunAsync),
     new("priority", "π(10^10) on every core at Compute__Priority idle vs normal, nothing else running", ComputePriorityBenchmark.RunAsync),

@@ -14,12 +14,11 @@ namespace Functions.Compute.Primes;
 /// <remarks>
 /// The lists are chains of fixed buckets of 1024 primes taken from one pool; a bucket is returned as soon as it is
 /// read, so the few buckets being filled stay in cache. The lists form a ring as long as the largest step in
-/// segments. A thread reuses the pool from chunk to chunk, so after warm-up nothing is allocated.
+/// segments. The pool is sized for every large prime at once, so it never grows and the crossing loop makes no call
+/// (a call there made the JIT keep the loop's state on the stack); a thread reuses it from chunk to chunk.
 /// </remarks>
 internal sealed class BucketSieve
 {
-    private const int Shift = PrimesTuning.SegmentShift;
-    private const uint SegmentMask = PrimesTuning.SegmentBytes - 1;
     private const int BucketShift = 10;
     private const int BucketSize = 1 << BucketShift;
 
@@ -27,25 +26,39 @@ internal sealed class BucketSieve
     private const int WheelBits = 9;
     private const uint WheelMask = (1 << WheelBits) - 1;
 
+    private readonly int _shift;
+    private readonly uint _segmentMask;
     private readonly int[] _head;
     private readonly int[] _cursor;
     private readonly int _ringMask;
-    private BucketPrime[] _pool = new BucketPrime[BucketSize * 8];
-    private int[] _nextBucket = new int[8];
-    private int[] _free = new int[8];
+    private readonly BucketPrime[] _pool;
+    private readonly int[] _nextBucket;
+    private readonly int[] _free;
     private int _freeCount;
-    private int _bucketCount;
     private long _segment;
 
+    /// <param name="count">How many primes will be added at most.</param>
     /// <param name="maxPrime">The largest prime that will be added.</param>
-    public BucketSieve(long maxPrime)
+    /// <param name="segmentShift">log2 of the segment's bytes.</param>
+    public BucketSieve(int count, long maxPrime, int segmentShift)
     {
+        _shift = segmentShift;
+        _segmentMask = (1u << segmentShift) - 1;
+        var segmentBytes = 1L << segmentShift;
         // A step moves at most q·10 + 10 bytes (gap 10 on the wheel), so a prime waits at most this many segments ahead.
         var maxStep = maxPrime / 30 * 10 + 10;
-        var ring = (int)BitOperations.RoundUpToPowerOf2((uint)((PrimesTuning.SegmentBytes + maxStep) / PrimesTuning.SegmentBytes + 1));
+        var ring = (int)BitOperations.RoundUpToPowerOf2((uint)((segmentBytes + maxStep) / segmentBytes + 1));
         _ringMask = ring - 1;
         _head = new int[ring];
         _cursor = new int[ring];
+        // Every prime sits in one bucket, and only the bucket being read holds primes already filed again, so at most
+        // count / size + 1 buckets are full; add a partly filled head per list, the head of the chain being read, and
+        // two to spare. A wrong bound fails loudly: taking from an empty free list is an index out of range.
+        var buckets = count / BucketSize + ring + 4;
+        _pool = new BucketPrime[buckets * BucketSize];
+        _nextBucket = new int[buckets];
+        _free = new int[buckets];
+        for (var bucket = buckets - 1; bucket >= 0; bucket--) _free[_freeCount++] = bucket;
         for (var slot = 0; slot < ring; slot++)
         {
             _head[slot] = Allocate();
@@ -74,9 +87,9 @@ internal sealed class BucketSieve
     public void Add(uint prime, long low)
     {
         var (offset, wheelIndex) = Wheel210.FirstMultiple(prime, low);
-        var slot = (int)((_segment + (offset >> Shift)) & _ringMask);
+        var slot = (int)((_segment + (offset >> _shift)) & _ringMask);
         var at = _cursor[slot];
-        _pool[at++] = new BucketPrime(prime / 30, ((uint)offset & SegmentMask) << WheelBits | (uint)wheelIndex);
+        _pool[at++] = new BucketPrime(prime / 30, ((uint)offset & _segmentMask) << WheelBits | (uint)wheelIndex);
         _cursor[slot] = (at & (BucketSize - 1)) == 0 ? NewHead(slot) : at;
     }
 
@@ -112,27 +125,26 @@ internal sealed class BucketSieve
         ref var pool = ref MemoryMarshal.GetArrayDataReference(_pool);
         var segment = (uint)_segment;
         var ringMask = (uint)_ringMask;
+        var shift = _shift;
+        var segmentMask = _segmentMask;
         for (var k = start; k < end; k++)
         {
             var prime = Unsafe.Add(ref pool, k);
             var step = Unsafe.Add(ref steps, prime.Position & WheelMask);
             nuint offset = prime.Position >> WheelBits;
-            Unsafe.Add(ref sieve, offset) &= (byte)step;
+            Unsafe.AddByteOffset(ref sieve, offset) = (byte)(Unsafe.AddByteOffset(ref sieve, offset) & step);
             offset += prime.Q * (step >> 8 & 15) + (step >> 12 & 15);
-            var target = (segment + (uint)(offset >> Shift)) & ringMask;
+            var target = (segment + (uint)(offset >> shift)) & ringMask;
             var at = Unsafe.Add(ref cursors, target);
-            Unsafe.Add(ref pool, at) = new BucketPrime(prime.Q, ((uint)offset & SegmentMask) << WheelBits | step >> 16);
+            Unsafe.Add(ref pool, at) = new BucketPrime(prime.Q, ((uint)offset & segmentMask) << WheelBits | step >> 16);
             at++;
-            if ((at & (BucketSize - 1)) == 0)
-            {
-                at = NewHead((int)target);
-                pool = ref MemoryMarshal.GetArrayDataReference(_pool);
-            }
+            if ((at & (BucketSize - 1)) == 0) at = NewHead((int)target);
             Unsafe.Add(ref cursors, target) = at;
         }
     }
 
     /// <summary>Starts a new bucket at the head of a full list; returns its first entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int NewHead(int slot)
     {
         var bucket = Allocate();
@@ -141,15 +153,10 @@ internal sealed class BucketSieve
         return bucket << BucketShift;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Allocate()
     {
-        var bucket = _freeCount > 0 ? _free[--_freeCount] : _bucketCount++;
-        if (bucket == _nextBucket.Length)
-        {
-            Array.Resize(ref _nextBucket, bucket * 2);
-            Array.Resize(ref _free, bucket * 2);
-            Array.Resize(ref _pool, bucket * 2 * BucketSize);
-        }
+        var bucket = _free[--_freeCount];
         _nextBucket[bucket] = -1;
         return bucket;
     }

@@ -1,41 +1,52 @@
 namespace Functions.Compute.Primes;
 
 /// <summary>
-/// The parallel split: [0, limit] cut into balanced chunks of whole segments, the one chunking that serves both the
-/// executor's threads and the queue fan-out. Every chunk starts on a segment boundary and all but the last have the
-/// same number of segments, between <see cref="PrimesTuning.MinSegmentsPerChunk"/> and
-/// <see cref="PrimesTuning.MaxSegmentsPerChunk"/>, aiming at <see cref="PrimesTuning.TargetChunkCount"/> chunks;
-/// a job smaller than the minimum is one chunk.
+/// The parallel split: [0, limit] cut into balanced chunks, the one chunking that serves both the executor's threads
+/// and the queue fan-out. Chunks are whole units of a fixed grid (<see cref="UnitBytes"/> wheel bytes) and all but the
+/// last have the same number of units, between <see cref="PrimesTuning.MinUnitsPerChunk"/> and
+/// <see cref="PrimesTuning.MaxUnitsPerChunk"/>, aiming at <see cref="PrimesTuning.TargetChunkCount"/> chunks; a job
+/// smaller than the minimum is one chunk.
 /// </summary>
+/// <remarks>
+/// The grid does not follow the machine's segment size: every instance that takes a range of a fanned-out job plans
+/// it again, and instances of one job may have different caches, so the chunks must come out the same everywhere.
+/// A unit is a whole number of segments for every power-of-two segment up to 1 MiB, so chunks hold no partial segment.
+/// </remarks>
 internal sealed class ChunkSplit
 {
-    private const long NumbersPerSegment = 30L * PrimesTuning.SegmentBytes;
+    /// <summary>Wheel bytes per grid unit: 2^20 bytes, 31,457,280 numbers.</summary>
+    public const int UnitBytes = 1 << 20;
+
+    private const long NumbersPerUnit = 30L * UnitBytes;
 
     public ChunkSplit(long limit)
     {
         Limit = limit;
-        var segments = (limit / 30 + PrimesTuning.SegmentBytes) / PrimesTuning.SegmentBytes;
-        // As near the target count as the size bounds allow: at least ⌈segments / max⌉ chunks, at most ⌊segments / min⌋.
-        var fewest = (segments + PrimesTuning.MaxSegmentsPerChunk - 1) / PrimesTuning.MaxSegmentsPerChunk;
-        var most = Math.Max(1, segments / PrimesTuning.MinSegmentsPerChunk);
+        var units = (limit / 30 + UnitBytes) / UnitBytes;
+        // As near the target count as the size bounds allow: at least ⌈units / max⌉ chunks, at most ⌊units / min⌋.
+        var fewest = (units + PrimesTuning.MaxUnitsPerChunk - 1) / PrimesTuning.MaxUnitsPerChunk;
+        var most = Math.Max(1, units / PrimesTuning.MinUnitsPerChunk);
         var chunks = Math.Max(fewest, Math.Min(most, PrimesTuning.TargetChunkCount));
-        SegmentsPerChunk = (segments + chunks - 1) / chunks;
-        ChunkCount = checked((int)((segments + SegmentsPerChunk - 1) / SegmentsPerChunk));
+        UnitsPerChunk = (units + chunks - 1) / chunks;
+        ChunkCount = checked((int)((units + UnitsPerChunk - 1) / UnitsPerChunk));
     }
 
     public long Limit { get; }
 
     public int ChunkCount { get; }
 
-    public long SegmentsPerChunk { get; }
+    public long UnitsPerChunk { get; }
 
-    /// <summary>The numbers of chunk <paramref name="index"/>: [Low, High], Low a multiple of a segment's span.</summary>
+    /// <summary>The numbers in every chunk but the last.</summary>
+    public long NumbersPerChunk => UnitsPerChunk * NumbersPerUnit;
+
+    /// <summary>The numbers of chunk <paramref name="index"/>: [Low, High], Low a multiple of a unit's span.</summary>
     public (long Low, long High) Range(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ChunkCount);
-        var low = index * SegmentsPerChunk * NumbersPerSegment;
-        var high = Math.Min(Limit, low + SegmentsPerChunk * NumbersPerSegment - 1);
+        var low = index * NumbersPerChunk;
+        var high = Math.Min(Limit, low + NumbersPerChunk - 1);
         return (low, high);
     }
 }

@@ -8,10 +8,11 @@ namespace Functions.Compute.Primes;
 internal static class PrimesCostModel
 {
     /// <summary>
-    /// Thread CPU time per number of a full chunk just below 10^9, 10^10, …, 10^13, measured on the development
-    /// machine (AMD EPYC Zen 4, 2 cores, other builds running): 0.096, 0.114, 0.141, 0.172, 0.248 ns.
+    /// Thread CPU time per number just below 10^9, 10^10, …, 10^13 (<c>bench -- primes-stages</c>, AMD EPYC Zen 5, 48 KiB
+    /// L1d, 1 MiB L2, so 1 MiB segments up to ~3·10^11 and 2 MiB above): 0.082, 0.092, 0.104, 0.129, 0.175 ns, rounded
+    /// up for the chunk's setup and for two threads sharing the L3.
     /// </summary>
-    private static ReadOnlySpan<double> NanosecondsPerNumber => [0.10, 0.12, 0.15, 0.18, 0.25];
+    private static ReadOnlySpan<double> NanosecondsPerNumber => [0.09, 0.10, 0.11, 0.135, 0.18];
 
     private const int FirstDecade = 9;
 
@@ -21,7 +22,7 @@ internal static class PrimesCostModel
     /// <summary>The cost of a full chunk at the top of the range, the most expensive one.</summary>
     public static TimeSpan ChunkCost(ChunkSplit split)
     {
-        var numbers = Math.Min(split.Limit + 1, split.SegmentsPerChunk * 30.0 * PrimesTuning.SegmentBytes);
+        var numbers = Math.Min(split.Limit + 1, (double)split.NumbersPerChunk);
         return TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(numbers * NanosecondsPerNumberNear(split.Limit) * Margin / 100)));
     }
 

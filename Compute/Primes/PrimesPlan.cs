@@ -15,12 +15,16 @@ internal sealed class PrimesPlan : ComputePlan<PrimeCount>
     private readonly Lazy<SievingPrimes> _sievingPrimes;
     private readonly ConcurrentBag<SegmentSieve> _workspaces = [];
 
-    public PrimesPlan(long limit)
+    public PrimesPlan(long limit) : this(limit, PrimesTuning.ForLimit(limit))
+    {
+    }
+
+    public PrimesPlan(long limit, PrimesTuning tuning)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PrimesKind.MaxLimit);
         _split = new ChunkSplit(limit);
-        _sievingPrimes = new(() => new SievingPrimes(limit), LazyThreadSafetyMode.ExecutionAndPublication);
+        _sievingPrimes = new(() => new SievingPrimes(limit, tuning), LazyThreadSafetyMode.ExecutionAndPublication);
         ChunkCost = PrimesCostModel.ChunkCost(_split);
     }
 

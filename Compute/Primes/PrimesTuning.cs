@@ -1,58 +1,100 @@
+using System.Numerics;
+
 namespace Functions.Compute.Primes;
 
-/// <summary>Every tuning constant of the primes kernel, each with the reason for its value.</summary>
-internal static class PrimesTuning
+/// <summary>
+/// The kernel's sizes, derived from the caches of the machine it runs on (<see cref="CpuCaches"/>), and the chunking
+/// constants, which are the same on every machine. Each value carries the reason and the measurement behind it.
+/// </summary>
+/// <param name="Caches">What the sizes were derived from.</param>
+/// <param name="BlockBytes">Bytes of one block for the pre-sieve and the small primes, crossed off while it is in L1.</param>
+/// <param name="SegmentBytes">Bytes of one segment (30 numbers per byte), a power of two: the bucket sieve divides by shifting.</param>
+/// <param name="MaxSmallPrime">Primes up to this are crossed off block by block.</param>
+/// <param name="MaxMediumPrime">Primes up to this are crossed off segment by segment with the wheel loop; above it, bucket sieve.</param>
+internal sealed record PrimesTuning(CpuCaches Caches, int BlockBytes, int SegmentBytes, int MaxSmallPrime, int MaxMediumPrime)
 {
     /// <summary>
-    /// Bytes of one sieve block for the small primes: the L1 data cache per core (32 KiB on this machine,
-    /// <c>getconf LEVEL1_DCACHE_SIZE</c>, and on nearly every x64 core of the last decade). Small primes hit every
-    /// block many times, so their crossings must stay in L1.
+    /// Fewest chunk-grid units (<see cref="ChunkSplit.UnitBytes"/>) per chunk: 1.3 × 10^8 numbers, about 15 ms at 10^10,
+    /// where the per-chunk setup (one division per sieving prime, ~0.2 ms) is still below 2 %. Small enough that 10^10
+    /// splits into 64 chunks and two threads finish within one short chunk of each other.
     /// </summary>
-    public const int L1BlockBytes = 32 * 1024;
+    public const int MinUnitsPerChunk = 4;
 
     /// <summary>
-    /// Bytes of one segment (30 numbers per byte, so 31.5 million numbers): the 1 MiB L2 per core of this machine
-    /// (<c>getconf LEVEL2_CACHE_SIZE</c>), where the medium and large primes scatter their crossings. Measured per
-    /// 10^9 numbers (thread CPU time) with 256 KiB / 512 KiB / 1 MiB / 2 MiB segments: 1.05 / 1.03 / 1.03 / 1.07 s
-    /// below 10^10, 280 / 208 / 187 / 174 ms below 10^12, 410 / 302 / 260 / 224 ms below 10^13; 2 MiB spills L2 and
-    /// loses at 10^10. A power of two (the bucket sieve divides by shifting) and a multiple of <see cref="L1BlockBytes"/>.
-    /// </summary>
-    public const int SegmentBytes = 1024 * 1024;
-
-    /// <summary>log2 of <see cref="SegmentBytes"/>.</summary>
-    public const int SegmentShift = 20;
-
-    /// <summary>
-    /// Primes up to this value are crossed off one L1 block at a time: they make at least 8 × 32768 / 6553 = 40
-    /// crossings per block, so the per-prime setup is amortised (primesieve's FACTOR_ERATSMALL = 0.2 of L1).
-    /// </summary>
-    public const int MaxSmallPrime = L1BlockBytes / 5;
-
-    /// <summary>
-    /// Primes up to this value (1.8 million) are crossed off once per segment with the unrolled wheel loop; above it a
-    /// prime has fewer than 8 / 1.75 ≈ 4.6 multiples per segment and filing each multiple in a bucket is as cheap as
-    /// the loop's setup and mispredicted exit. Measured near 10^13 with 256 KiB segments: 1.75 × segment beat 0.5, 1
-    /// and 3 × segment by 2–6 % (primesieve 11 uses the same factor); with 1 MiB segments, 4 × (no large primes at all
-    /// up to 10^13) was no faster.
-    /// </summary>
-    public const int MaxMediumPrime = SegmentBytes * 7 / 4;
-
-    /// <summary>
-    /// Fewest segments per chunk: 1.3 × 10^8 numbers, about 15 ms at 10^10, where the per-chunk setup (one division
-    /// per sieving prime, ~0.2 ms) is still below 2 %. Small enough that 10^10 splits into 64 chunks and two threads
-    /// finish within one short chunk of each other.
-    /// </summary>
-    public const int MinSegmentsPerChunk = 4;
-
-    /// <summary>
-    /// Most segments per chunk: 32 × 31.5 million = 10^9 numbers, about 0.3 s on one core near 10^13 (setup there:
+    /// Most units per chunk: 32 × 31.5 million = 10^9 numbers, about 0.3 s on one core near 10^13 (setup there:
     /// 227,000 sieving primes, ~5 ms), so cancellation and progress stay granular; 10^13 is planned into 9,935 chunks.
     /// </summary>
-    public const int MaxSegmentsPerChunk = 32;
+    public const int MaxUnitsPerChunk = 32;
 
     /// <summary>
     /// Between the two bounds a job is split into this many chunks: enough for the executor's threads to end together
     /// and for a queue fan-out, few enough that the per-chunk setup stays negligible.
     /// </summary>
     public const int TargetChunkCount = 64;
+
+    /// <summary>log2 of <see cref="SegmentBytes"/>.</summary>
+    public int SegmentShift => BitOperations.Log2((uint)SegmentBytes);
+
+    /// <summary>The tuning for counting up to <paramref name="limit"/> with this machine's caches (read once at start).</summary>
+    public static PrimesTuning ForLimit(long limit) => For(CpuCaches.Current, limit);
+
+    /// <summary>
+    /// What to log once at start: the caches read (and from where), the block, and the segment for the smallest and the
+    /// largest limit.
+    /// </summary>
+    public static (CpuCaches Caches, int BlockBytes, int MinSegmentBytes, int MaxSegmentBytes) Summary =>
+        (CpuCaches.Current, ForLimit(0).BlockBytes, ForLimit(0).SegmentBytes, ForLimit(PrimesKind.MaxLimit).SegmentBytes);
+
+    /// <summary>
+    /// Derives the sizes from <paramref name="caches"/> and <paramref name="limit"/> the way primesieve does (its
+    /// <c>get_sieve_size</c> and <c>Erat::initAlgorithms</c>): blocks of the L1 data cache, a power-of-two segment of
+    /// 2·√limit bytes bounded by what the L2 one CPU can count on, small primes up to 0.2 × block, medium primes up to
+    /// the segment's bytes. Where the bounds differ from primesieve's, the reason is measured and stated below.
+    /// </summary>
+    public static PrimesTuning For(CpuCaches caches, long limit)
+    {
+        // Small primes hit a block many times, so their crossings must stay in L1: the block is the L1d, in whole 4 KiB
+        // (a 48 KiB L1d makes 48 KiB blocks). 48 vs 32 KiB blocks on this machine's 48 KiB L1d, small + medium per 10^9
+        // numbers below 10^12: 134 vs 137 ms.
+        var block = Math.Clamp(caches.L1DataBytes / 4096 * 4096, MinBlockBytes, MaxBlockBytes);
+
+        // Medium and large primes scatter their crossings over the segment, which should mostly stay in the L2 one CPU
+        // can count on (a hyper-thread sibling sharing the L2 halves it). A larger segment means fewer visits of each
+        // medium prime (~13 ns each, mostly a mispredicted loop exit) and fewer large primes (~2.6 ns per multiple in
+        // a bucket), so, like primesieve 12, the segment grows with the sieving primes: 2·√limit bytes. primesieve
+        // keeps it below the L2 (512 KiB for 1 MiB); here it is at least the L2 and at most twice it, as measured with
+        // both threads busy, thread CPU time per 4·10^9 numbers just below x, 1 / 2 / 4 MiB segments on a 1 MiB L2:
+        // 10^12: 647 / 539 / 546 ms, 10^12.5: 702 / 638 / 631 ms, 10^13: 856 / 727 / 705 ms; 10^11: 481 / 465 ms
+        // (512 KiB: 495 ms); 10^10: 397 / 451 ms (512 KiB: 407 ms).
+        var l2 = 1 << BitOperations.Log2((uint)Math.Max(1, caches.L2BytesPerCpu));
+        l2 = Math.Clamp(l2, Math.Max(MinSegmentBytes, block), MaxL2SegmentBytes);
+        var wanted = BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, 2 * Math.Sqrt(Math.Max(limit, 0))));
+        var segment = (int)Math.Clamp(wanted, (ulong)l2, 2UL * (ulong)l2);
+        block = Math.Min(block, segment);
+
+        // primesieve's FACTOR_ERATSMALL: a small prime makes at least 8 × 5 = 40 crossings per block, which amortises
+        // its per-block entry and exit.
+        var maxSmall = block / 5;
+
+        // Above the segment a prime spans more than a segment per turn of 8 multiples, so its visit per segment costs
+        // more than filing each multiple in a bucket. primesieve uses 1.75 (version 11) to 3 (12) × segment. Thread CPU
+        // time per 2·10^9 numbers below 10^13 with 1 MiB segments, 1.75 / 1.25 / 1 × segment: 382 / 373 / 370 ms.
+        var maxMedium = segment;
+        return new PrimesTuning(caches, block, segment, maxSmall, maxMedium);
+    }
+
+    /// <summary>Below 16 KiB the per-block setup of the pre-sieve's 16 patterns starts to show.</summary>
+    private const int MinBlockBytes = 16 * 1024;
+
+    /// <summary>No L1d is this large; a bad reading must not make blocks that spill it.</summary>
+    private const int MaxBlockBytes = 256 * 1024;
+
+    /// <summary>Segments under 128 KiB would visit each medium prime too often.</summary>
+    private const int MinSegmentBytes = 128 * 1024;
+
+    /// <summary>
+    /// The L2 counts as at most 2 MiB, so segments stay at most 4 MiB: the bucket sieve keeps a multiple's offset in
+    /// 23 bits (8 MiB), and a chunk (whole MiB) should hold whole segments or few partial ones.
+    /// </summary>
+    private const int MaxL2SegmentBytes = 2 * 1024 * 1024;
 }

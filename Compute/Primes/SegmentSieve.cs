@@ -12,10 +12,10 @@ namespace Functions.Compute.Primes;
 /// </summary>
 internal sealed class SegmentSieve
 {
-    private const int SegmentBytes = PrimesTuning.SegmentBytes;
-
     private readonly SievingPrimes _primes;
-    private readonly byte[] _segment = GC.AllocateUninitializedArray<byte>(SegmentBytes, pinned: true);
+    private readonly int _segmentBytes;
+    private readonly int _blockBytes;
+    private readonly byte[] _segment;
     private readonly WheelPrimeGroups _smallPrimes;
     private readonly WheelPrimeGroups _mediumPrimes;
     private readonly BucketSieve _bucketSieve;
@@ -23,10 +23,16 @@ internal sealed class SegmentSieve
     public SegmentSieve(SievingPrimes primes)
     {
         _primes = primes;
+        _segmentBytes = primes.Tuning.SegmentBytes;
+        _blockBytes = primes.Tuning.BlockBytes;
+        _segment = GC.AllocateUninitializedArray<byte>(_segmentBytes, pinned: true);
         _smallPrimes = new WheelPrimeGroups(primes.Primes.AsSpan(0, primes.SmallCount));
         _mediumPrimes = new WheelPrimeGroups(primes.Primes.AsSpan(primes.SmallCount, primes.WheelCount - primes.SmallCount));
-        _bucketSieve = new BucketSieve(primes.Primes.Length > primes.WheelCount ? primes.Primes[^1] : 0);
+        _bucketSieve = new BucketSieve(primes.Primes.Length - primes.WheelCount, primes.Primes.Length > primes.WheelCount ? primes.Primes[^1] : 0, primes.Tuning.SegmentShift);
     }
+
+    /// <summary>When set, the time of each stage is added to it (the benchmark's stage profile).</summary>
+    public SieveStageTimes? StageTimes { get; set; }
 
     /// <summary>Counts the primes in [<paramref name="low"/>, <paramref name="high"/>]; low is a multiple of 30.</summary>
     public long CountPrimes(long low, long high, CancellationToken cancellationToken)
@@ -41,11 +47,13 @@ internal sealed class SegmentSieve
         _mediumPrimes.Clear();
         _bucketSieve.Reset();
         ref var segment = ref MemoryMarshal.GetArrayDataReference(_segment);
-        for (var segmentByte = low / 30; segmentByte < endByte; segmentByte += SegmentBytes)
+        var times = StageTimes;
+        var clock = times?.Now() ?? 0;
+        for (var segmentByte = low / 30; segmentByte < endByte; segmentByte += _segmentBytes)
         {
             // A segment is 4–10 ms of work, so checking each one keeps cancellation well under the 100 ms mark.
             cancellationToken.ThrowIfCancellationRequested();
-            var bytes = (int)Math.Min(SegmentBytes, endByte - segmentByte);
+            var bytes = (int)Math.Min(_segmentBytes, endByte - segmentByte);
             var segmentLow = segmentByte * 30;
 
             // A prime starts crossing off at p², so it joins in the segment that holds p².
@@ -61,19 +69,25 @@ internal sealed class SegmentSieve
                 if (active < _primes.SmallCount) _smallPrimes.Add(primes[active], offset, wheelIndex);
                 else _mediumPrimes.Add(primes[active], offset, wheelIndex);
             }
+            if (times is not null) clock = times.Add(SieveStage.Setup, clock);
 
-            for (var block = 0; block < bytes; block += PrimesTuning.L1BlockBytes)
+            for (var block = 0; block < bytes; block += _blockBytes)
             {
-                var blockBytes = Math.Min(PrimesTuning.L1BlockBytes, bytes - block);
+                var blockBytes = Math.Min(_blockBytes, bytes - block);
                 PreSieve.Apply(_segment.AsSpan(block, blockBytes), segmentByte + block);
+                if (times is not null) clock = times.Add(SieveStage.PreSieve, clock);
                 WheelCrossOff.CrossOff(ref Unsafe.Add(ref segment, block), (nuint)blockBytes, _smallPrimes);
+                if (times is not null) clock = times.Add(SieveStage.Small, clock);
             }
             WheelCrossOff.CrossOff(ref segment, (nuint)bytes, _mediumPrimes);
+            if (times is not null) clock = times.Add(SieveStage.Medium, clock);
             _bucketSieve.CrossOff(ref segment);
+            if (times is not null) clock = times.Add(SieveStage.Large, clock);
 
             if (segmentByte == 0) RestorePreSievedPrimes(bytes);
             if (segmentByte + bytes == endByte) _segment[bytes - 1] &= BitsUpTo((int)(high % 30));
             count += PopCount(bytes);
+            if (times is not null) clock = times.Add(SieveStage.Count, clock);
         }
         return count;
     }

@@ -7,15 +7,19 @@ namespace Functions.Compute.Primes;
 /// </summary>
 internal sealed class SievingPrimes
 {
-    public SievingPrimes(long limit)
+    public SievingPrimes(long limit, PrimesTuning tuning)
     {
+        Tuning = tuning;
         var root = (int)Math.Sqrt(limit);
         while ((long)(root + 1) * (root + 1) <= limit) root++;
         while ((long)root * root > limit) root--;
         Primes = OddPrimes(PreSieve.MaxPrime + 1, root);
-        SmallCount = CountUpTo(PrimesTuning.MaxSmallPrime);
-        WheelCount = CountUpTo(PrimesTuning.MaxMediumPrime);
+        SmallCount = CountUpTo(tuning.MaxSmallPrime);
+        WheelCount = CountUpTo(tuning.MaxMediumPrime);
     }
+
+    /// <summary>The sizes the small/medium/large split and every sieve of this plan use.</summary>
+    public PrimesTuning Tuning { get; }
 
     /// <summary>The primes in (163, √limit], ascending.</summary>
     public uint[] Primes { get; }

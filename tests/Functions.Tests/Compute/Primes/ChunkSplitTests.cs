@@ -4,20 +4,20 @@ namespace Functions.Tests.Compute.Primes;
 
 public sealed class ChunkSplitTests
 {
-    private const long SegmentSpan = 30L * 1024 * 1024;
+    private const long UnitSpan = 30L * ChunkSplit.UnitBytes;
 
     [Theory]
     [InlineData(0L)]
     [InlineData(1L)]
-    [InlineData(SegmentSpan - 1)]
-    [InlineData(SegmentSpan)]
-    [InlineData(4 * SegmentSpan - 1)]
-    [InlineData(8 * SegmentSpan)]
-    [InlineData(129 * 32 * SegmentSpan + 5)]
+    [InlineData(UnitSpan - 1)]
+    [InlineData(UnitSpan)]
+    [InlineData(4 * UnitSpan - 1)]
+    [InlineData(8 * UnitSpan)]
+    [InlineData(129 * 32 * UnitSpan + 5)]
     [InlineData(10_000_000_000L)]
     [InlineData(123_456_789_012L)]
     [InlineData(10_000_000_000_000L)]
-    public void Range_AllChunks_TileZeroToLimitOnSegmentBoundaries(long limit)
+    public void Range_AllChunks_TileZeroToLimitOnUnitBoundaries(long limit)
     {
         var split = new ChunkSplit(limit);
 
@@ -26,7 +26,7 @@ public sealed class ChunkSplitTests
         {
             var (low, high) = split.Range(i);
             Assert.Equal(next, low);
-            Assert.Equal(0, low % SegmentSpan);
+            Assert.Equal(0, low % UnitSpan);
             Assert.True(high >= low, $"chunk {i} is empty");
             next = high + 1;
         }
@@ -45,20 +45,20 @@ public sealed class ChunkSplitTests
 
     [Theory]
     [InlineData(100L)]
-    [InlineData(7 * SegmentSpan - 1)]
+    [InlineData(7 * UnitSpan - 1)]
     public void ChunkCount_BelowTwoMinimumChunks_IsOne(long limit)
     {
         Assert.Equal(1, new ChunkSplit(limit).ChunkCount);
     }
 
     [Theory]
-    [InlineData(8 * SegmentSpan)]
-    [InlineData(200 * SegmentSpan)]
+    [InlineData(8 * UnitSpan)]
+    [InlineData(200 * UnitSpan)]
     [InlineData(10_000_000_000L)]
     [InlineData(123_456_789_012L)]
     [InlineData(10_000_000_000_000L)]
-    public void SegmentsPerChunk_StaysWithinBounds(long limit)
+    public void UnitsPerChunk_StaysWithinBounds(long limit)
     {
-        Assert.InRange(new ChunkSplit(limit).SegmentsPerChunk, 4, 32);
+        Assert.InRange(new ChunkSplit(limit).UnitsPerChunk, 4, 32);
     }
 }

@@ -31,6 +31,6 @@ public sealed class PrimesCostModelTests
             Assert.True(cost >= previous, $"cost per number fell at {x}");
             previous = cost;
         }
-        Assert.Equal(0.25, PrimesCostModel.NanosecondsPerNumberNear(10_000_000_000_000L), 3);
+        Assert.Equal(0.18, PrimesCostModel.NanosecondsPerNumberNear(10_000_000_000_000L), 3);
     }
 }

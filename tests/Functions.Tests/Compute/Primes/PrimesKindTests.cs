@@ -29,6 +29,36 @@ public sealed class PrimesKindTests
         Assert.Equal(expected, Count(plan.Complete(plan.Reduce(partials!))));
     }
 
+    [Theory]
+    [InlineData("today")]
+    [InlineData("48K/2M")]
+    [InlineData("32K/512K")]
+    [InlineData("36K/128K")]
+    public async Task Plan_OtherMachinesTunings_CountPrimesUpTo10To9(string tuning)
+    {
+        var plan = new PrimesPlan(1_000_000_000, TestTunings.For(tuning, 1_000_000_000));
+
+        using var executor = new ComputeExecutor(2);
+        var partials = await executor.ForEachAsync(0, plan.ChunkCount, i => ((IComputePlan)plan).ComputeChunk(i, CancellationToken.None), null, CancellationToken.None);
+
+        Assert.Equal(50_847_534L, Count(((IComputePlan)plan).Complete(((IComputePlan)plan).Reduce(partials!))));
+    }
+
+    [Fact]
+    public void Plan_ChunksAreTheSameOnEveryMachine()
+    {
+        // Each instance that takes a range of a fanned-out job plans it again, perhaps with other caches: the same chunk
+        // must hold the same numbers, so its partial count must not depend on the tuning.
+        const long limit = 20_000_000_123;
+        IComputePlan here = new PrimesPlan(limit, TestTunings.For("48K/2M", limit));
+        IComputePlan there = new PrimesPlan(limit, TestTunings.For("32K/512K", limit));
+
+        Assert.Equal(here.ChunkCount, there.ChunkCount);
+        Assert.Equal(here.ChunkCost, there.ChunkCost);
+        foreach (var chunk in new[] { 1, here.ChunkCount - 1 })
+            Assert.Equal(Count(here.Complete(here.ComputeChunk(chunk, CancellationToken.None))), Count(there.Complete(there.ComputeChunk(chunk, CancellationToken.None))));
+    }
+
     [Fact]
     public async Task Plan_ParallelAndSequential_Agree()
     {
@@ -60,7 +90,8 @@ public sealed class PrimesKindTests
     [InlineData(3, 5_455_378L)]
     public void Plan_LimitsAroundSegmentEdge_MatchReference(int segment, long primesUpToEdgeMinus32)
     {
-        // A segment spans 30 · 1 MiB numbers; the limit's last byte, first byte and the bytes around both move here.
+        // A 1 MiB chunk-grid unit spans 30 · 1 Mi numbers, and so do 1 MiB segments (a whole number of smaller ones);
+        // the limit's last byte, first byte and the bytes around both move here.
         // π(edge − 32) is from primesieve 11; the window around the edge is checked with the reference sieve.
         var edge = segment * 30L * 1024 * 1024;
         for (var limit = edge - 31; limit <= edge + 31; limit++)
@@ -77,7 +108,8 @@ public sealed class PrimesKindTests
     [InlineData(7_933L, 3_725_573L)]
     public void Plan_LimitsAroundPrimeSquares_MatchReference(long prime, long primesUpToSquareMinus3)
     {
-        // 5591² < 30 · 1 Mi < 5623² and 7927² < 2 · 30 · 1 Mi < 7933²: these primes join the sieve at a segment edge.
+        // 5591² < 30 · 1 Mi < 5623² and 7927² < 2 · 30 · 1 Mi < 7933²: with segments of 1 MiB or less these primes join
+        // the sieve at a segment edge.
         // π(p² − 3) is from primesieve 11.
         var square = prime * prime;
         for (var limit = square - 2; limit <= square + 2; limit++)
