@@ -2,11 +2,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Functions.Compute;
 
-/// <summary>The compute side's log lines: what the executor's threads run at.</summary>
+/// <summary>The compute side's log lines: what the executor's threads run at, and the caches the primes kernel is sized for.</summary>
 internal static partial class ComputeLog
 {
     [LoggerMessage(LogLevel.Information, "Compute threads: {ThreadCount} at {Priority}")]
     public static partial void ThreadsStarted(ILogger logger, int threadCount, string priority);
+
+    [LoggerMessage(LogLevel.Information, "Primes kernel: L1d {L1DataBytes} B, L2 {L2Bytes} B shared by {L2SharedBy} CPUs (from {CacheSource}); blocks {BlockBytes} B, segments {MinSegmentBytes}-{MaxSegmentBytes} B")]
+    public static partial void PrimesTuned(ILogger logger, int l1DataBytes, int l2Bytes, int l2SharedBy, string cacheSource, int blockBytes, int minSegmentBytes, int maxSegmentBytes);
 
     [LoggerMessage(LogLevel.Warning, "Compute priority {Requested} not applied as asked: {Refusal}")]
     public static partial void PriorityRefused(ILogger logger, ComputePriority requested, string refusal);

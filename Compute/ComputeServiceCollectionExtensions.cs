@@ -23,6 +23,8 @@ public static class ComputeServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<ComputeOptions>>().Value;
             var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<ComputeExecutor>() ?? NullLogger<ComputeExecutor>.Instance;
+            var (caches, block, minSegment, maxSegment) = PrimesTuning.Summary;
+            ComputeLog.PrimesTuned(logger, caches.L1DataBytes, caches.L2Bytes, caches.L2SharedBy, caches.Source, block, minSegment, maxSegment);
             return new ComputeExecutor(options.Threads > 0 ? options.Threads : Environment.ProcessorCount, options.Priority, logger);
         });
 
