@@ -11,6 +11,7 @@ namespace Functions.Tests.Jobs;
 public sealed class RangeAdmissionTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private const string Job = """{"kind":"sequence","input":{"chunks":100,"chunkMilliseconds":100}}""";
     private readonly SequenceKind _sequence = new();
     private readonly ManualResetEventSlim _busy = new();
     private FunctionApp _app = null!;
@@ -18,9 +19,10 @@ public sealed class RangeAdmissionTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // One thread, a 1 s budget, and a range may be held back by 1% of it (10 ms): a 100-chunk job of 1 ms chunks is.
+        // One thread and a 60 s budget, of which a range may wait 10% (6 s): a job of 10 s (100 chunks of 100 ms) behind an
+        // hour of work would wait 10 s more.
         _app = new FunctionApp(azurite.ConnectionString,
-            new Dictionary<string, string?> { ["Compute:Threads"] = "1", ["Compute:InvocationBudgetSeconds"] = "1", ["Compute:MaxDelayPercent"] = "1" },
+            new Dictionary<string, string?> { ["Compute:Threads"] = "1", ["Compute:MaxDelayPercent"] = "10" },
             services => services.AddSingleton<IComputeKind>(_sequence));
         await _app.ClearQueuesAsync();
     }
@@ -35,7 +37,7 @@ public sealed class RangeAdmissionTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Range_BehindTooMuchWork_IsHandedBackInvisibleAndRunsLater()
     {
-        var id = await _app.SubmitAsync(SequenceKind.Job(100));
+        var id = await _app.SubmitAsync(Job);
         Occupy();
 
         await _app.PumpOnceAsync();
@@ -55,7 +57,7 @@ public sealed class RangeAdmissionTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Range_HandedBackTheMostTimes_IsTakenAnyway()
     {
-        var id = await _app.SubmitAsync(SequenceKind.Job(100));
+        var id = await _app.SubmitAsync(Job);
         await _app.ClearQueuesAsync();
         await _app.Services.GetRequiredService<IJobQueue>().SendAsync(new JobMessage(id, Deferrals: RangeAdmission.MaxDeferrals), CancellationToken.None);
         Occupy();
@@ -71,7 +73,7 @@ public sealed class RangeAdmissionTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Range_OnAnIdleExecutor_IsTakenAtOnce()
     {
-        var id = await _app.SubmitAsync(SequenceKind.Job(100));
+        var id = await _app.SubmitAsync(Job);
 
         await _app.PumpOnceAsync();
 

@@ -21,11 +21,18 @@ public sealed class SequenceKind : IComputeKind
     public KindDescription Description { get; } = new(
         "sequence",
         "Lists its chunk indices, for tests.",
-        [new InputField("chunks", "integer", "How many chunks.", Minimum: 1, Maximum: 1000), new InputField("failChunk", "integer", "A chunk that always fails.", Required: false)],
+        [
+            new InputField("chunks", "integer", "How many chunks.", Minimum: 1, Maximum: 1000),
+            new InputField("failChunk", "integer", "A chunk that always fails.", Required: false),
+            new InputField("chunkMilliseconds", "integer", "The cost each chunk claims (it takes no such time).", Required: false),
+        ],
         new { chunks = 4 });
 
-    public IComputePlan Plan(JsonElement input) =>
-        new SequencePlan(this, (int)JobInput.Integer(input, "chunks", 1, 1000), (int)JobInput.Integer(input, "failChunk", -1, 1000, -1));
+    public IComputePlan Plan(JsonElement input) => new SequencePlan(
+        this,
+        (int)JobInput.Integer(input, "chunks", 1, 1000),
+        (int)JobInput.Integer(input, "failChunk", -1, 1000, -1),
+        TimeSpan.FromMilliseconds(JobInput.Integer(input, "chunkMilliseconds", 1, 3_600_000, 1)));
 
     /// <summary>The next <paramref name="count"/> chunk computations to start wait mid-chunk until released or canceled.</summary>
     public ChunkHold HoldNext(int count) => _hold = new ChunkHold(count);
@@ -36,11 +43,11 @@ public sealed class SequenceKind : IComputeKind
     /// <summary>The answer a job of <paramref name="chunks"/> chunks must have: every index once, in order.</summary>
     public static int[] Expected(int chunks) => [.. Enumerable.Range(0, chunks)];
 
-    private sealed class SequencePlan(SequenceKind kind, int chunks, int failChunk) : ComputePlan<int[]>
+    private sealed class SequencePlan(SequenceKind kind, int chunks, int failChunk, TimeSpan chunkCost) : ComputePlan<int[]>
     {
         public override int ChunkCount => chunks;
 
-        public override TimeSpan ChunkCost => TimeSpan.FromMilliseconds(1);
+        public override TimeSpan ChunkCost => chunkCost;
 
         public override int[] Compute(int index, CancellationToken cancellationToken)
         {
