@@ -9,6 +9,8 @@ public abstract class ComputePlan<TPartial> : IComputePlan
 
     public abstract TimeSpan ChunkCost { get; }
 
+    public virtual WorkEstimate Estimate => WorkEstimate.Exactly(ChunkCost * ChunkCount);
+
     public abstract TPartial Compute(int index, CancellationToken cancellationToken);
 
     /// <summary>Combines two adjacent partials; <paramref name="earlier"/> covers the lower chunks. Must be associative.</summary>

@@ -13,6 +13,9 @@ public interface IComputePlan
     /// <summary>Estimated time of one chunk on one core; it decides how many chunks one invocation takes.</summary>
     TimeSpan ChunkCost { get; }
 
+    /// <summary>What the whole job costs in core time; by default every chunk at <see cref="ChunkCost"/>.</summary>
+    WorkEstimate Estimate => WorkEstimate.Exactly(ChunkCost * ChunkCount);
+
     /// <summary>Computes one chunk. Pure CPU, run on a compute thread, many chunks at once.</summary>
     BinaryData ComputeChunk(int index, CancellationToken cancellationToken);
 

@@ -30,27 +30,45 @@ internal sealed class HashSearchPlan : ComputePlan<HashSearchPartial>
 
     private readonly byte[] _prefix;
 
+    // One hash on one core, by the measured model.
+    private readonly double _nanosecondsPerHash;
+
     // One plan serves one invocation's chunks on all threads; the bound tells those past a hit to stop.
     private readonly SearchBound _bound = new();
 
     /// <summary>A quarter of the expected hashes per chunk, clamped: a search then spans several chunks, which both threads share.</summary>
     private static int ChunkBits(int difficulty) => Math.Clamp(difficulty - 2, MinChunkBits, MaxChunkBits);
 
-    public HashSearchPlan(byte[] prefix, int difficulty)
-        : this(prefix, difficulty, 1L << ChunkBits(difficulty), (int)Math.Max(1, (1L << (difficulty + CoverageBits)) >> ChunkBits(difficulty)))
+    /// <summary>The search of 64 times the expected hashes.</summary>
+    public HashSearchPlan(byte[] prefix, int difficulty) : this(prefix, difficulty, TimeSpan.MaxValue)
     {
     }
 
-    internal HashSearchPlan(byte[] prefix, int difficulty, long chunkSize, int chunkCount)
+    /// <summary>The search of 64 times the expected hashes, cut to the chunks <paramref name="budget"/> of core time pays for.</summary>
+    public HashSearchPlan(byte[] prefix, int difficulty, TimeSpan budget)
+        : this(prefix, difficulty, 1L << ChunkBits(difficulty), (int)Math.Max(1, (1L << (difficulty + CoverageBits)) >> ChunkBits(difficulty)), budget)
+    {
+    }
+
+    internal HashSearchPlan(byte[] prefix, int difficulty, long chunkSize, int chunkCount, TimeSpan budget = default)
     {
         _prefix = prefix;
         Difficulty = difficulty;
         ChunkSize = chunkSize;
-        ChunkCount = chunkCount;
         // SHA-256 pads the message with at least 9 bytes to whole 64-byte blocks.
         var blocks = (prefix.Length + sizeof(ulong) + 9 + 63) / 64;
-        ChunkCost = TimeSpan.FromMicroseconds(chunkSize * (NanosecondsPerHash + (blocks - 1) * NanosecondsPerExtraBlock) / 1000);
+        _nanosecondsPerHash = NanosecondsPerHash + (blocks - 1) * NanosecondsPerExtraBlock;
+        ChunkCost = TimeSpan.FromMicroseconds(chunkSize * _nanosecondsPerHash / 1000);
+        var affordable = budget <= TimeSpan.Zero || budget == TimeSpan.MaxValue ? chunkCount : (int)Math.Clamp(budget.Ticks / Math.Max(1, ChunkCost.Ticks), 1, chunkCount);
+        ChunkCount = affordable;
+        StopsAtBudget = affordable < chunkCount;
     }
+
+    /// <summary>True when the budget cut the search short of its 64-fold coverage: running out then is a failure, not "not found".</summary>
+    public bool StopsAtBudget { get; }
+
+    /// <summary>2^difficulty hashes expected; every chunk planned at most.</summary>
+    public override WorkEstimate Estimate => new(TimeSpan.FromMicroseconds(_nanosecondsPerHash * Math.Pow(2, Difficulty) / 1000), ChunkCost * ChunkCount);
 
     public int Difficulty { get; }
 
@@ -77,13 +95,11 @@ internal sealed class HashSearchPlan : ComputePlan<HashSearchPartial>
     {
         if (partial.Nonce is not { } nonce)
         {
-            return ComputeOutput.Json(new
-            {
-                Found = false,
-                Difficulty,
-                NoncesSearched = (ulong)ChunkCount * (ulong)ChunkSize,
-                partial.HashesComputed,
-            });
+            var searched = (ulong)ChunkCount * (ulong)ChunkSize;
+            var output = ComputeOutput.Json(new { Found = false, Difficulty, NoncesSearched = searched, partial.HashesComputed });
+            return StopsAtBudget
+                ? output with { Failure = new("budget-exhausted", $"No hash with {Difficulty} leading zero bits among nonces 0 to {searched - 1}: the search stopped there, at the job's budget of core time.") }
+                : output;
         }
         var hash = HashSearchKernel.Hash(_prefix, nonce);
         return ComputeOutput.Json(new

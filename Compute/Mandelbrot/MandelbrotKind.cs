@@ -38,7 +38,9 @@ public sealed class MandelbrotKind : IComputeKind
             new InputField("height", "integer", "Image height in pixels.", Required: false, Minimum: 1, Maximum: MaxSide, Default: 768),
             new InputField("maxIterations", "integer", "Iterations after which a point counts as inside the set.", Required: false, Minimum: 1, Maximum: MaxIterations, Default: DefaultIterations),
         ],
-        new { centerX = -0.743643887, centerY = 0.131825904, scale = 0.0002, width = 1920, height = 1080, maxIterations = 5000 });
+        new { centerX = -0.743643887, centerY = 0.131825904, scale = 0.0002, width = 1920, height = 1080, maxIterations = 5000 },
+        "At most width × height × maxIterations iterations at about 1.5 billion a second on one core (every pixel inside the set); views with few interior pixels take far less.",
+        "maxIterations");
 
     public IComputePlan Plan(JsonElement input) => new MandelbrotPlan(ReadView(input));
 

@@ -32,6 +32,8 @@ internal sealed class PrimesPlan : ComputePlan<PrimeCount>
 
     public override TimeSpan ChunkCost { get; }
 
+    public override WorkEstimate Estimate => PrimesCostModel.Estimate(_split.Limit);
+
     public override PrimeCount Compute(int index, CancellationToken cancellationToken)
     {
         var (low, high) = _split.Range(index);
