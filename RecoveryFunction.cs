@@ -3,10 +3,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Functions;
 
-/// <summary>Every 15 minutes: queues again the jobs stranded without a message (see <see cref="JobRecovery"/>).</summary>
+/// <summary>Every 15 minutes: queues again the jobs stranded without a message, and keeps the work queued true (see <see cref="JobRecovery"/>).</summary>
 public sealed class RecoveryFunction(JobRecovery recovery)
 {
     [Function(nameof(RequeueStrandedJobs))]
     public Task RequeueStrandedJobs([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        recovery.RequeueStrandedAsync(cancellationToken);
+        recovery.RecoverAsync(cancellationToken);
 }

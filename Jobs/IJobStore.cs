@@ -10,7 +10,7 @@ public interface IJobStore
     int MaxInputLength { get; }
 
     /// <summary>
-    /// Stores a new job and lists it, returning its version; null when another job with that id exists already. A row
+    /// Stores a new job, lists it and counts its estimate in the work queued, returning its version; null when another job with that id exists already. A row
     /// this very write stored (its answer lost, the SDK's retry refused) counts as stored by it.
     /// </summary>
     Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken);
@@ -19,7 +19,7 @@ public interface IJobStore
 
     /// <summary>
     /// Replaces the job if it still has <paramref name="version"/> and returns its new version; null when another writer
-    /// got there first. A job written finished is listed as such from then on.
+    /// got there first. A job written finished is listed as such from then on, and its estimate leaves the work queued.
     /// </summary>
     Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken);
 
@@ -51,6 +51,15 @@ public interface IJobStore
 
     /// <summary>Binds an idempotency key to a job: the first claim wins, later ones get the first claim back.</summary>
     Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotencyClaim claim, CancellationToken cancellationToken);
+
+    /// <summary>The core time the jobs not yet finished are expected to take, by their estimates.</summary>
+    Task<TimeSpan> GetQueuedWorkAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops from the queued work what jobs finished (or gone) without their estimate being dropped (a write lost when
+    /// they finished); returns how many.
+    /// </summary>
+    Task<int> ForgetFinishedWorkAsync(CancellationToken cancellationToken);
 
     /// <summary>One page of jobs, newest first, starting after <paramref name="continuation"/>.</summary>
     Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken);

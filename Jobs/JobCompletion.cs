@@ -29,7 +29,7 @@ public sealed class JobCompletion(
 
             var partials = new List<BinaryData>(needed.Count);
             foreach (var range in needed) partials.Add(await store.ReadPartialAsync(jobId, range, cancellationToken));
-            if (await TrySucceedAsync(snapshot, await StoreResultAsync(snapshot.Job, plan, partials, cancellationToken), cancellationToken)) return;
+            if (await TryFinishAsync(snapshot, await StoreResultAsync(snapshot.Job, plan, partials, cancellationToken), cancellationToken)) return;
         }
     }
 
@@ -40,7 +40,7 @@ public sealed class JobCompletion(
     public async Task CompleteAsync(JobSnapshot basis, IComputePlan plan, BinaryData partial, CancellationToken cancellationToken)
     {
         var result = await StoreResultAsync(basis.Job, plan, [partial], cancellationToken);
-        while (!await TrySucceedAsync(basis, result, cancellationToken))
+        while (!await TryFinishAsync(basis, result, cancellationToken))
         {
             if (await finalWrite.RunAsync(basis.Job.Id, () => store.GetAsync(basis.Job.Id, cancellationToken), cancellationToken) is not { } now
                 || now.Job.Status.IsFinished())
@@ -67,33 +67,39 @@ public sealed class JobCompletion(
     private async Task<JobRecord> StoreResultAsync(JobRecord job, IComputePlan plan, IReadOnlyList<BinaryData> partials, CancellationToken cancellationToken)
     {
         var output = await executor.RunAsync(() => plan.Complete(plan.Reduce(partials)));
-        return await finalWrite.RunAsync(job.Id, () => store.SaveResultAsync(job, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken), cancellationToken);
+        var failure = output.Failure is { } failed ? new JobError(failed.Code, failed.Message) : null;
+        return await finalWrite.RunAsync(job.Id, () => store.SaveResultAsync(job with { Error = failure }, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Writes the job succeeded with <paramref name="result"/> if it is still at <paramref name="basis"/>'s version.</summary>
-    private async Task<bool> TrySucceedAsync(JobSnapshot basis, JobRecord result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the job finished with <paramref name="result"/> if it is still at <paramref name="basis"/>'s version:
+    /// succeeded, or failed when the computation ran to its end without an answer (a search out of budget).
+    /// </summary>
+    private async Task<bool> TryFinishAsync(JobSnapshot basis, JobRecord result, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var succeeded = basis.Job with
+        var finished = basis.Job with
         {
-            Status = JobStatus.Succeeded,
+            Status = result.Error is null ? JobStatus.Succeeded : JobStatus.Failed,
             StartedAt = basis.Job.StartedAt ?? now,
             CompletedAt = now,
             RangeCount = Math.Max(basis.Job.RangeCount, 1),
             Result = result.Result,
             ResultBlob = result.ResultBlob,
             ResultContentType = result.ResultContentType,
+            Error = result.Error,
         };
-        if (await finalWrite.RunAsync(succeeded.Id, () => store.TryReplaceAsync(succeeded, basis.Version, cancellationToken), cancellationToken) is not { } version)
+        if (await finalWrite.RunAsync(finished.Id, () => store.TryReplaceAsync(finished, basis.Version, cancellationToken), cancellationToken) is not { } version)
             return false;
-        JobLog.Finished(logger, succeeded.Id, JobStatus.Succeeded);
-        Finished(basis with { Job = succeeded, Version = version });
+        if (finished.Error is { } error) JobLog.Failed(logger, finished.Id, error.Code, error.Message);
+        else JobLog.Finished(logger, finished.Id, JobStatus.Succeeded);
+        Finished(basis with { Job = finished, Version = version });
         return true;
     }
 
     private void Finished(JobSnapshot snapshot)
     {
-        metrics.Finished(snapshot.Job.Kind, snapshot.Job.Status);
+        metrics.Finished(snapshot.Job);
         signals.Finished(snapshot);
     }
 }

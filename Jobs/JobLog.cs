@@ -59,6 +59,9 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Warning, "Job {JobId} was queued with no message on the queue; it is queued again")]
     public static partial void Requeued(ILogger logger, string jobId);
 
+    [LoggerMessage(LogLevel.Warning, "Recovery dropped the estimates of {Jobs} finished jobs from the work queued")]
+    public static partial void WorkForgotten(ILogger logger, int jobs);
+
     [LoggerMessage(LogLevel.Information, "Job {JobId} purged")]
     public static partial void Purged(ILogger logger, string jobId);
 

@@ -13,6 +13,8 @@ public sealed class JobMetrics
     public const string QueueWaitName = "jobs.queue_wait.duration";
     public const string RangeComputeName = "jobs.range.compute.duration";
     public const string FinishedName = "jobs.finished";
+    public const string WorkSubmittedName = "jobs.work.submitted";
+    public const string WorkFinishedName = "jobs.work.finished";
     public const string KindTag = "job.kind";
     public const string StatusTag = "job.status";
 
@@ -22,6 +24,8 @@ public sealed class JobMetrics
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _rangeCompute;
     private readonly Counter<long> _finished;
+    private readonly Counter<double> _workSubmitted;
+    private readonly Counter<double> _workFinished;
 
     public JobMetrics(IMeterFactory meters)
     {
@@ -30,6 +34,8 @@ public sealed class JobMetrics
         _queueWait = meter.CreateHistogram(QueueWaitName, "s", "Time from a job's submission to the start of its computation.", advice: advice);
         _rangeCompute = meter.CreateHistogram(RangeComputeName, "s", "Time one queue invocation spent computing its range of a job on the executor.", advice: advice);
         _finished = meter.CreateCounter<long>(FinishedName, "{job}", "Jobs that reached a final status: succeeded, failed or canceled.");
+        _workSubmitted = meter.CreateCounter<double>(WorkSubmittedName, "s", "Core-seconds the accepted jobs are estimated to take: the bill coming.");
+        _workFinished = meter.CreateCounter<double>(WorkFinishedName, "s", "Core-seconds estimated for the jobs that reached a final status.");
     }
 
     public void Started(JobRecord job)
@@ -41,6 +47,15 @@ public sealed class JobMetrics
     public void RangeComputed(string kind, TimeSpan elapsed) =>
         _rangeCompute.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(KindTag, kind));
 
-    public void Finished(string kind, JobStatus status) =>
-        _finished.Add(1, new KeyValuePair<string, object?>(KindTag, kind), new KeyValuePair<string, object?>(StatusTag, status.Name()));
+    public void Submitted(JobRecord job)
+    {
+        if (job.Estimate is { } estimate) _workSubmitted.Add(estimate.CoreSeconds, new KeyValuePair<string, object?>(KindTag, job.Kind));
+    }
+
+    public void Finished(JobRecord job)
+    {
+        _finished.Add(1, new KeyValuePair<string, object?>(KindTag, job.Kind), new KeyValuePair<string, object?>(StatusTag, job.Status.Name()));
+        if (job.Estimate is { } estimate)
+            _workFinished.Add(estimate.CoreSeconds, new KeyValuePair<string, object?>(KindTag, job.Kind), new KeyValuePair<string, object?>(StatusTag, job.Status.Name()));
+    }
 }

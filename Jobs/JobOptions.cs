@@ -24,6 +24,15 @@ public sealed class JobOptions
     public int MaxQueueDepth { get; set; } = 10_000;
 
     /// <summary>
+    /// The most core-seconds one job may be expected to take: a bigger job is refused (400) naming the field that drives
+    /// its cost and the largest value that fits; a search is stopped there (budget-exhausted).
+    /// </summary>
+    public int MaxJobCoreSeconds { get; set; } = 1_800;
+
+    /// <summary>Submits are refused (503) while the jobs queued and running are expected to take this many core-seconds.</summary>
+    public int MaxQueuedCoreSeconds { get; set; } = 50_000;
+
+    /// <summary>
     /// The most reads a second this instance spends watching jobs for callers that wait on them (<c>?wait=</c>): with
     /// more jobs watched than this, each is read less often. Jobs computed on this instance need no reads.
     /// </summary>

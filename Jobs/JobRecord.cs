@@ -20,10 +20,14 @@ public sealed record JobRecord(
     string? Result = null,
     string? ResultBlob = null,
     string? ResultContentType = null,
-    JobError? Error = null)
+    JobError? Error = null,
+    JobEstimate? Estimate = null)
 {
     /// <summary>How the job's chunks are grouped into ranges, once it is planned.</summary>
     public RangePlan RangePlan => new(ChunkCount, RangeCount);
+
+    /// <summary>The core time the job was accepted under; jobs stored before estimates had no limit.</summary>
+    public TimeSpan Budget => Estimate is { BudgetCoreSeconds: > 0 and < 1e12 } estimate ? TimeSpan.FromSeconds(estimate.BudgetCoreSeconds) : TimeSpan.MaxValue;
 }
 
 public sealed record JobError(string Code, string Message);

@@ -21,6 +21,17 @@ public sealed class JobRecovery(IJobStore store, IJobQueue queue, TimeProvider t
         return true;
     }
 
+    /// <summary>
+    /// The timer's pass: queues the stranded jobs again, and drops from the work queued the estimates of jobs that
+    /// finished without dropping theirs (their write was lost), so admission by work does not drift.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        await RequeueStrandedAsync(cancellationToken);
+        var forgotten = await store.ForgetFinishedWorkAsync(cancellationToken);
+        if (forgotten > 0) JobLog.WorkForgotten(logger, forgotten);
+    }
+
     /// <summary>Queues every stranded job again; how many.</summary>
     public async Task<int> RequeueStrandedAsync(CancellationToken cancellationToken)
     {

@@ -118,7 +118,7 @@ public sealed class JobRunner(
     {
         var kind = kinds.Find(job.Kind) ?? throw new InvalidInputException("kind", $"Unknown kind '{job.Kind}'.");
         using var input = JsonDocument.Parse(job.Input);
-        return kind.Plan(input.RootElement);
+        return kind.Plan(input.RootElement, job.Budget);
     }
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";

@@ -5,6 +5,7 @@ namespace Functions.Jobs;
 /// <summary>The HTTP side of jobs: submit, read, wait for, list and cancel. It only awaits I/O.</summary>
 public sealed class JobService(
     JobSubmission submission,
+    JobPricing pricing,
     IJobStore store,
     JobWatch watch,
     JobSignals signals,
@@ -31,6 +32,9 @@ public sealed class JobService(
             return job;
         }
     }
+
+    /// <summary>What the job would cost, without submitting it; throws <see cref="Compute.InvalidInputException"/> as a submit would.</summary>
+    public JobEstimate Estimate(JobRequest request) => pricing.Price(request).Estimate;
 
     /// <summary>One page of jobs, newest first.</summary>
     public Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken) =>
@@ -65,7 +69,7 @@ public sealed class JobService(
         if (canceledNow && snapshot is not null)
         {
             JobLog.Canceled(logger, id);
-            metrics.Finished(snapshot.Job.Kind, JobStatus.Canceled);
+            metrics.Finished(snapshot.Job);
             signals.Finished(snapshot);
         }
 

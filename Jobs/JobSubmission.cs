@@ -14,17 +14,15 @@ namespace Functions.Jobs;
 public sealed class JobSubmission(
     IJobStore store,
     IJobQueue queue,
-    ComputeKinds kinds,
+    JobPricing pricing,
     JobRecovery recovery,
+    JobMetrics metrics,
     TimeProvider time,
     IOptions<JobOptions> options,
     ILogger<JobSubmission> logger)
 {
-    /// <summary>How stale the queue depth behind backpressure may be: one read a second serves every submit meanwhile.</summary>
-    public static readonly TimeSpan DepthFreshness = TimeSpan.FromSeconds(1);
-
-    private readonly Lock _depthGate = new();
-    private (Task<int> Read, DateTimeOffset At)? _depth;
+    private readonly SharedReading<int> _depth = new(queue.GetJobsDepthAsync, time);
+    private readonly SharedReading<TimeSpan> _work = new(store.GetQueuedWorkAsync, time);
 
     /// <summary>
     /// Throws <see cref="InvalidInputException"/> for bad input, <see cref="IdempotencyKeyReusedException"/> for a key
@@ -38,9 +36,7 @@ public sealed class JobSubmission(
         var input = request.Input.GetRawText();
         if (input.Length > store.MaxInputLength)
             throw new InvalidInputException("input", $"'input' must be at most {store.MaxInputLength} characters of JSON.");
-        var kind = kinds.Find(request.Kind) ?? throw new InvalidInputException(
-            "kind", $"Unknown kind '{request.Kind}'. Known kinds: {string.Join(", ", kinds.All.Select(k => k.Name))}.");
-        var plan = kind.Plan(request.Input);
+        var (kind, plan, estimate) = pricing.Price(request);
 
         var id = JobIds.New();
         if (idempotencyKey is not null)
@@ -57,7 +53,8 @@ public sealed class JobSubmission(
         }
 
         await RefuseWhenQueueTooDeepAsync(cancellationToken);
-        var job = new JobRecord(id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount);
+        await RefuseWhenTooMuchWorkQueuedAsync(estimate, cancellationToken);
+        var job = new JobRecord(id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount, Estimate: estimate);
 
         string? version;
         try
@@ -87,6 +84,7 @@ public sealed class JobSubmission(
         }
 
         JobLog.Submitted(logger, job.Id, job.Kind);
+        metrics.Submitted(job);
         return new JobSnapshot(job, version, []);
     }
 
@@ -134,7 +132,7 @@ public sealed class JobSubmission(
         int depth;
         try
         {
-            depth = await QueueDepthAsync().WaitAsync(cancellationToken);
+            depth = await _depth.GetAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -145,16 +143,14 @@ public sealed class JobSubmission(
             throw new QueueUnavailableException($"The jobs queue holds {depth} messages, at its limit of {options.Value.MaxQueueDepth}; nothing was kept. Try again later.");
     }
 
-    /// <summary>The jobs queue's depth, read at most once per <see cref="DepthFreshness"/> and shared, without any one caller's token.</summary>
-    private Task<int> QueueDepthAsync()
+    /// <summary>Admission by work: one giant job is one message, so the queue's depth alone cannot bound what is owed.</summary>
+    private async Task RefuseWhenTooMuchWorkQueuedAsync(JobEstimate estimate, CancellationToken cancellationToken)
     {
-        lock (_depthGate)
-        {
-            var now = time.GetUtcNow();
-            if (_depth is not { } depth || depth.Read.IsFaulted || depth.Read.IsCanceled || now - depth.At >= DepthFreshness)
-                _depth = depth = (queue.GetJobsDepthAsync(CancellationToken.None), now);
-            return depth.Read;
-        }
+        var queued = await _work.GetAsync(cancellationToken);
+        var limit = options.Value.MaxQueuedCoreSeconds;
+        if (queued.TotalSeconds + estimate.CoreSeconds > limit)
+            throw new QueueUnavailableException(
+                $"The jobs queued and running are expected to take {queued.TotalSeconds:N0} core-seconds; this one would take the total past the limit of {limit:N0}. Nothing was kept. Try again later.");
     }
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

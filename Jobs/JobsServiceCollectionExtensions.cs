@@ -15,6 +15,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobWatch>();
         services.AddSingleton<JobSignals>();
 
+        services.AddSingleton<JobPricing>();
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<JobService>();
 

@@ -17,6 +17,24 @@ internal static class JobEntities
     public const string IdempotencyPartition = "idempotency";
     private const string RangeRowPrefix = "range-";
 
+    // The work ledger lives in the index partition, so an entry and its job's listing entry change in one transaction.
+    // Listing entries start with digits, which sort before this prefix.
+    private const string WorkRowPrefix = "work-";
+
+    public static string WorkRow(string jobId) => WorkRowPrefix + jobId;
+
+    /// <summary>The index partition's listing entries only: every one sorts before the work ledger's.</summary>
+    public static string ListingFilter(string? after) => after is null
+        ? TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey lt {WorkRowPrefix}")
+        : TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey gt {after} and RowKey lt {WorkRowPrefix}");
+
+    /// <summary>The work ledger: one entry per job not yet finished, holding its expected core-seconds.</summary>
+    public static string WorkFilter => TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey ge {WorkRowPrefix} and RowKey lt {"work."}");
+
+    public static string JobIdOfWork(string workRow) => workRow[WorkRowPrefix.Length..];
+
+    public static TableEntity ToWorkEntry(JobRecord job) => new(IndexPartition, WorkRow(job.Id)) { ["CoreSeconds"] = job.Estimate?.CoreSeconds ?? 0 };
+
     public static string RangeRow(int index) => RangeRowPrefix + index.ToString("D5", CultureInfo.InvariantCulture);
 
     public static bool IsRangeRow(string rowKey) => rowKey.StartsWith(RangeRowPrefix, StringComparison.Ordinal);
@@ -72,6 +90,10 @@ internal static class JobEntities
         entity["ResultContentType"] = job.ResultContentType;
         entity["ErrorCode"] = job.Error?.Code;
         entity["ErrorMessage"] = job.Error is { } error ? Fit(error.Message) : null;
+        entity["EstimatedCoreSeconds"] = job.Estimate?.CoreSeconds;
+        entity["WorstCoreSeconds"] = job.Estimate?.WorstCoreSeconds;
+        entity["EstimatedRanges"] = job.Estimate?.Ranges;
+        entity["BudgetCoreSeconds"] = job.Estimate?.BudgetCoreSeconds;
         return entity;
     }
 
@@ -90,5 +112,8 @@ internal static class JobEntities
         entity.GetString("Result"),
         entity.GetString("ResultBlob"),
         entity.GetString("ResultContentType"),
-        entity.GetString("ErrorCode") is { } code ? new JobError(code, entity.GetString("ErrorMessage") ?? "") : null);
+        entity.GetString("ErrorCode") is { } code ? new JobError(code, entity.GetString("ErrorMessage") ?? "") : null,
+        entity.GetDouble("EstimatedCoreSeconds") is { } expected
+            ? new JobEstimate(expected, entity.GetDouble("WorstCoreSeconds") ?? expected, entity.GetInt32("EstimatedRanges") ?? 1, entity.GetDouble("BudgetCoreSeconds") ?? 0)
+            : null);
 }

@@ -26,8 +26,11 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
 
     public Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
-        // The listing entry and the row are written at once: one round trip of waiting, not two.
-        var listed = _table.UpsertEntityAsync(ToIndexEntry(job), TableUpdateMode.Replace, cancellationToken);
+        // The listing entry (with the job's work, in one transaction) and the row are written at once: one round trip
+        // of waiting, not two.
+        var listed = _table.SubmitTransactionAsync(
+            [new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToIndexEntry(job)), new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToWorkEntry(job))],
+            cancellationToken);
         var stored = _table.AddEntityAsync(ToEntity(job), cancellationToken);
         try
         {
@@ -81,13 +84,21 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
     }, cancellationToken);
 
     /// <summary>
-    /// Copies a finished job into its listing entry, so the listing shows it without reading its row. The job row is
-    /// the truth: if this write is lost, the entry still says unfinished and the listing reads the row instead.
+    /// Copies a finished job into its listing entry, so the listing shows it without reading its row, and drops its
+    /// work from the ledger, in one transaction. The job row is the truth: if this write is lost, the entry still says
+    /// unfinished (the listing reads the row) and the stranded-job timer drops the work.
     /// </summary>
     private async Task ListFinishedAsync(JobRecord job, CancellationToken cancellationToken)
     {
         try
         {
+            await _table.SubmitTransactionAsync(
+                [new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToIndexEntry(job)), new TableTransactionAction(TableTransactionActionType.Delete, ToWorkEntry(job), ETag.All)],
+                cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 404)
+        {
+            // A job stored before the ledger, or whose work was dropped already: only the listing changes.
             await _table.UpsertEntityAsync(ToIndexEntry(job), TableUpdateMode.Replace, cancellationToken);
         }
         catch (Exception e) when (StorageFailures.Describe(e) is not null)
@@ -107,6 +118,7 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         }
 
         await _table.DeleteEntityAsync(IndexPartition, IndexRow(job.CreatedAt, job.Id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(IndexPartition, WorkRow(job.Id), ETag.All, cancellationToken);
         return true;
     }, cancellationToken);
 
@@ -123,6 +135,7 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
             await DeleteAllAsync(batch, cancellationToken);
         if (rows.SingleOrDefault(r => r.RowKey == JobRow) is not { } jobRow) return;
         await _table.DeleteEntityAsync(IndexPartition, IndexRow(jobRow.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(IndexPartition, WorkRow(id), ETag.All, cancellationToken);
         await _table.DeleteEntityAsync(id, JobRow, ETag.All, cancellationToken);
     }, cancellationToken);
 
@@ -205,9 +218,7 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
     /// </summary>
     public Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
-        var filter = continuation is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey gt {continuation}");
+        var filter = ListingFilter(continuation);
         var jobs = new List<JobRecord>();
         string? last = null;
         var scanned = 0;
@@ -236,6 +247,28 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(entry.GetString("JobId"), JobRow, cancellationToken: cancellationToken);
         return row.HasValue ? ToJob(row.Value!) : null;
     }
+
+    public Task<TimeSpan> GetQueuedWorkAsync(CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var seconds = 0.0;
+        await foreach (var entry in _table.QueryAsync<TableEntity>(WorkFilter, select: ["CoreSeconds"], cancellationToken: cancellationToken))
+            seconds += entry.GetDouble("CoreSeconds") ?? 0;
+        return TimeSpan.FromSeconds(seconds);
+    }, cancellationToken);
+
+    public Task<int> ForgetFinishedWorkAsync(CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var forgotten = 0;
+        await foreach (var entry in _table.QueryAsync<TableEntity>(WorkFilter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            var job = await _table.GetEntityIfExistsAsync<TableEntity>(JobIdOfWork(entry.RowKey), JobRow, ["Status"], cancellationToken);
+            if (job.HasValue && !Enum.Parse<JobStatus>(job.Value!.GetString("Status")).IsFinished()) continue;
+            await _table.DeleteEntityAsync(IndexPartition, entry.RowKey, ETag.All, cancellationToken);
+            forgotten++;
+        }
+
+        return forgotten;
+    }, cancellationToken);
 
     public Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
