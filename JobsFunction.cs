@@ -21,6 +21,15 @@ public sealed class JobsFunction(JobService jobs, JobEvents events, JobAnswers a
             return answers.Accepted(await jobs.SubmitAsync(submit.Job, submit.IdempotencyKey, budget.Wait, budget.Token, budget.StorageDeadline));
         }, cancellationToken);
 
+    [Function(nameof(EstimateJob))]
+    public Task<IResult> EstimateJob(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Estimates)] HttpRequest request, CancellationToken cancellationToken) =>
+        answers.RunAsync(request, async budget =>
+        {
+            var submit = await JobRequestReader.ReadSubmitAsync(request, options.Value, budget.Token);
+            return answers.Estimate(submit.Job, jobs.Estimate(submit.Job));
+        }, cancellationToken);
+
     [Function(nameof(ListJobs))]
     public Task<IResult> ListJobs(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Jobs)] HttpRequest request, CancellationToken cancellationToken) =>

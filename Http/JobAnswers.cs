@@ -84,6 +84,9 @@ public sealed class JobAnswers(IOptions<JobOptions> options, IOptions<StorageOpt
     /// <summary>A submitted job, with its <c>Location</c>.</summary>
     public IResult Accepted(JobSnapshot job) => Status(job, job.Job.Id).WithHeader("Location", Routes.JobPath(job.Job.Id));
 
+    /// <summary>What a job would cost: its kind and estimate (200), asked with the body a submit takes.</summary>
+    public IResult Estimate(JobRequest job, JobEstimate estimate) => Results.Json(new EstimateView(job.Kind, estimate), JobJson.Options, Json);
+
     public IResult List(JobPage page, JobListQuery query) => Results.Json(JobList.From(page, query), JobJson.Options, Json);
 
     /// <summary>The result alone: its JSON or its stored content; 202 while unfinished, 409 when the job ended without one.</summary>
@@ -108,3 +111,6 @@ public sealed class JobAnswers(IOptions<JobOptions> options, IOptions<StorageOpt
         return Problems.Of(StatusCodes.Status409Conflict, "Job already finished", $"The job is {job.Job.Status.Name()}; only a queued or running job can be canceled.", "id");
     }
 }
+
+/// <summary>The answer of <c>POST /api/estimates</c>.</summary>
+public sealed record EstimateView(string Kind, JobEstimate Estimate);

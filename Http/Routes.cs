@@ -21,6 +21,9 @@ public static class Routes
     public const string JobResult = Job + "/result";
     public const string JobEvents = Job + "/events";
 
+    /// <summary>What a job would cost, asked before submitting it.</summary>
+    public const string Estimates = Api + "/estimates";
+
     /// <summary>
     /// The events of many jobs in one stream. Not under <c>jobs/</c>: the host tries routes in order and takes the first
     /// match, so <c>jobs/events</c> could be taken for the job with id "events".
@@ -48,4 +51,6 @@ public static class Routes
     public static string JobEventsPath(string id) => $"{JobPath(id)}/events";
 
     public static string EventsPath => $"/{Events}";
+
+    public static string EstimatesPath => $"/{Estimates}";
 }
