@@ -12,7 +12,8 @@ public sealed class FaultyKind : IComputeKind
 
     public int Attempts => Volatile.Read(ref _attempts);
 
-    public KindDescription Description { get; } = new("faulty", "Fails, for tests.", [new InputField("failures", "integer", "Attempts that fail.")], new { failures = 1 });
+    public KindDescription Description { get; } = new("faulty", "Fails, for tests.", [new InputField("failures", "integer", "Attempts that fail.")], new { failures = 1 },
+        "A millisecond.", "failures");
 
     public IComputePlan Plan(JsonElement input) => new FaultyPlan(this, (int)JobInput.Integer(input, "failures", 0, int.MaxValue));
 

@@ -68,7 +68,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
         await app.ClearQueuesAsync();
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
-        clock.Advance(JobSubmission.DepthFreshness);
+        clock.Advance(SharedReading<int>.Freshness);
 
         var refused = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""");
 
@@ -78,7 +78,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
         Assert.Equal(2, (await app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
         await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null, Deadline);
-        clock.Advance(JobSubmission.DepthFreshness);
+        clock.Advance(SharedReading<int>.Freshness);
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
     }
 

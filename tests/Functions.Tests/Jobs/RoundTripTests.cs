@@ -31,7 +31,7 @@ public sealed class RoundTripTests(AzuriteFixture azurite, ITestOutputHelper out
         // Warm up: the queues, table and container exist, as on an instance that has served before.
         var first = await app.SubmitAsync(Body);
         await app.PumpUntilAsync(async () => await app.StatusAsync(first) == JobStatus.Succeeded, TimeSpan.FromSeconds(60));
-        clock.Advance(JobSubmission.DepthFreshness);
+        clock.Advance(SharedReading<int>.Freshness);
         requests.Clear();
 
         var id = await app.SubmitAsync(Body);

@@ -98,6 +98,10 @@ public static class BadInputs
         (2, AnyJson.Select(value => ("input without limit", Job("\"primes\"", $"{{\"other\":{value}}}"), Expected.Problem))),
         (2, Gen.Select(JsonString, AnyJson).Select(extra => ("input with an odd extra field", Job("\"primes\"", $"{{{extra.Item1}:{extra.Item2},\"limit\":10}}"), Expected.Either))),
         (4, InvalidLimit.Select(limit => ("invalid limit", Job("\"primes\"", $"{{\"limit\":{limit}}}"), Expected.Problem))),
+        // Inputs in range whose price may be over the per-job cap: accepted or refused, never unbounded.
+        (2, Gen.Select(Gen.Int[1, 8192], Gen.Int[1, 8192], Gen.Int[1, 100_000]).Select(m => ("mandelbrot of any size",
+            Job("\"mandelbrot\"", $"{{\"width\":{m.Item1},\"height\":{m.Item2},\"maxIterations\":{m.Item3}}}"), Expected.Either))),
+        (2, Gen.Int[1, 32].Select(d => ("hashsearch of any difficulty", Job("\"hashsearch\"", $"{{\"prefix\":\"fuzz\",\"difficulty\":{d}}}"), Expected.Either))),
         (3, Gen.Select(JsonString.Where(k => k is not ("\"kind\"" or "\"input\"") && !k.Contains('\\')), AnyJson)
             .Select(extra => ("unknown top-level field", $"{{\"kind\":\"primes\",\"input\":{{\"limit\":10}},{extra.Item1}:{extra.Item2}}}", Expected.Problem))),
         (2, Gen.Select(ValidLimit, Gen.Int[0, 1000]).Select(t => ("truncated valid job", Truncate(Job("\"primes\"", $"{{\"limit\":{t.Item1}}}"), t.Item2), Expected.Problem))),

@@ -26,7 +26,9 @@ public sealed class SequenceKind : IComputeKind
             new InputField("failChunk", "integer", "A chunk that always fails.", Required: false),
             new InputField("chunkMilliseconds", "integer", "The cost each chunk claims (it takes no such time).", Required: false),
         ],
-        new { chunks = 4 });
+        new { chunks = 4 },
+        "chunks × chunkMilliseconds, as claimed.",
+        "chunks");
 
     public IComputePlan Plan(JsonElement input) => new SequencePlan(
         this,

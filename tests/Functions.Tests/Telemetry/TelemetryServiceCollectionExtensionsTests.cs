@@ -46,7 +46,7 @@ public sealed class TelemetryServiceCollectionExtensionsTests
         var meterProvider = provider.GetRequiredService<MeterProvider>();
         var tracerProvider = provider.GetRequiredService<TracerProvider>();
 
-        provider.GetRequiredService<JobMetrics>().Finished("primes", JobStatus.Succeeded);
+        provider.GetRequiredService<JobMetrics>().Finished(new JobRecord(JobIds.New(), "primes", "{}", JobStatus.Succeeded, DateTimeOffset.UtcNow));
         using (new ActivitySource("Microsoft.Azure.Functions.Worker").StartActivity("Invoke")) { }
         meterProvider.ForceFlush();
         tracerProvider.ForceFlush();
