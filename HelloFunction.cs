@@ -5,10 +5,13 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Functions;
 
-/// <summary>The HTTP face's front door: a greeting, and the kinds of job the jobs API (<see cref="JobsFunction"/>) accepts.</summary>
-public sealed class HelloFunction(ComputeKinds kinds)
+/// <summary>
+/// The HTTP face's front door: a greeting, the kinds of job the jobs API (<see cref="JobsFunction"/>) accepts, and the
+/// API's OpenAPI document.
+/// </summary>
+public sealed class HelloFunction(ComputeKinds kinds, ApiDocument document)
 {
-    private const int MaxNameLength = 100;
+    public const int MaxNameLength = 100;
 
     [Function(nameof(Hello))]
     public IResult Hello([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Hello)] HttpRequest request)
@@ -22,4 +25,8 @@ public sealed class HelloFunction(ComputeKinds kinds)
     [Function(nameof(ListKinds))]
     public IResult ListKinds([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Kinds)] HttpRequest request) =>
         Results.Json(kinds.All.Select(k => k.Description).OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Jobs.JobJson.Options, "application/json");
+
+    [Function(nameof(OpenApi))]
+    public IResult OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest request) =>
+        Results.Text(document.ToJson(request), "application/json", System.Text.Encoding.UTF8);
 }

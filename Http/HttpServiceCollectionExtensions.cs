@@ -4,6 +4,7 @@ namespace Functions.Http;
 
 public static class HttpServiceCollectionExtensions
 {
-    /// <summary>The HTTP face's answers and event streams.</summary>
-    public static IServiceCollection AddHttpApi(this IServiceCollection services) => services.AddSingleton<JobAnswers>().AddSingleton<JobEvents>();
+    /// <summary>The HTTP face's answers, event streams and OpenAPI document.</summary>
+    public static IServiceCollection AddHttpApi(this IServiceCollection services) =>
+        services.AddSingleton<JobAnswers>().AddSingleton<JobEvents>().AddSingleton<ApiDocument>();
 }

@@ -14,7 +14,7 @@ public static class JobRequestReader
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    private const int MaxIdempotencyKeyLength = 255;
+    public const int MaxIdempotencyKeyLength = 255;
 
     /// <summary>
     /// Reads a submit; throws <see cref="RequestRefusedException"/> for a bad query, content type (415) or size (413),

@@ -16,6 +16,7 @@ public static class Routes
     public const string Hello = Api + "/hello";
     public const string Kinds = Api + "/kinds";
     public const string Health = Api + "/health";
+    public const string OpenApi = Api + "/openapi.json";
     public const string Jobs = Api + "/jobs";
     public const string Job = Jobs + "/{id}";
     public const string JobResult = Job + "/result";
@@ -41,6 +42,8 @@ public static class Routes
     public static string KindsPath => $"/{Kinds}";
 
     public static string HealthPath => $"/{Health}";
+
+    public static string OpenApiPath => $"/{OpenApi}";
 
     public static string JobsPath => $"/{Jobs}";
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Functions.Http;
+using Functions.Tests.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
@@ -28,7 +29,7 @@ public sealed class HttpFunctions
             .Where(method => method.GetCustomAttribute<FunctionAttribute>() is not null)
             .Select(method => (Method: method, Trigger: method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>().SingleOrDefault()))
             .Where(f => f.Trigger is not null)
-            .Select(f => new Endpoint(f.Method, f.Trigger!.Methods ?? [], new TemplateMatcher(TemplateParser.Parse(Template(f.Trigger.Route)), [])))
+            .Select(f => new Endpoint(f.Method, f.Trigger!.Methods ?? [], Template(f.Trigger.Route), new TemplateMatcher(TemplateParser.Parse(Template(f.Trigger.Route)), [])))
             .ToList();
     }
 
@@ -53,6 +54,8 @@ public sealed class HttpFunctions
             var other => throw new InvalidOperationException($"{endpoint.Method.Name} returned {other?.GetType().Name ?? "null"}, not an IResult."),
         };
         await answer.ExecuteAsync(context);
+        // Every answer must be one the app's OpenAPI document describes; one it does not fails the request's test.
+        await DocumentedAnswers.CheckAsync(_services, endpoint.Template, context.Request.Method, context.Response);
         return true;
     }
 
@@ -68,5 +71,5 @@ public sealed class HttpFunctions
         }
     }
 
-    private sealed record Endpoint(MethodInfo Method, string[] Verbs, TemplateMatcher Route);
+    private sealed record Endpoint(MethodInfo Method, string[] Verbs, string Template, TemplateMatcher Route);
 }

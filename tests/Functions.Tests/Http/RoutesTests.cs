@@ -13,8 +13,8 @@ public sealed class RoutesTests
     public void Paths_AreTheDocumentedUrls()
     {
         Assert.Equal(
-            ["/api/hello", "/api/kinds", "/api/health", "/api/jobs", "/api/jobs/abc", "/api/jobs/abc/result", "/api/jobs/abc/events", "/api/events"],
-            [Routes.HelloPath, Routes.KindsPath, Routes.HealthPath, Routes.JobsPath, Routes.JobPath("abc"), Routes.JobResultPath("abc"), Routes.JobEventsPath("abc"), Routes.EventsPath]);
+            ["/api/hello", "/api/kinds", "/api/health", "/api/openapi.json", "/api/jobs", "/api/jobs/abc", "/api/jobs/abc/result", "/api/jobs/abc/events", "/api/events"],
+            [Routes.HelloPath, Routes.KindsPath, Routes.HealthPath, Routes.OpenApiPath, Routes.JobsPath, Routes.JobPath("abc"), Routes.JobResultPath("abc"), Routes.JobEventsPath("abc"), Routes.EventsPath]);
     }
 
     /// <summary>
@@ -28,6 +28,7 @@ public sealed class RoutesTests
     [InlineData("GET", "/api/hello")]
     [InlineData("GET", "/api/kinds")]
     [InlineData("GET", "/api/health")]
+    [InlineData("GET", "/api/openapi.json")]
     [InlineData("GET", "/api/jobs")]
     [InlineData("POST", "/api/jobs")]
     [InlineData("GET", "/api/events")]
