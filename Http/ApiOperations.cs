@@ -67,14 +67,33 @@ internal sealed class ApiOperations(ApiSchemas schemas, JobOptions options, IRea
             JobAnswer(StatusCodes.Status202Accepted, "Accepted: the job is queued. Poll its Location, or wait on it.", Location(), RetryAfter()),
             Problem(StatusCodes.Status400BadRequest,
                 "The request is not a valid job; 'field' names what is at fault: body, kind, input, input.<field>, wait or Idempotency-Key. " +
-                "An input too large for one stored job is refused with field 'input'."),
+                "An input too large for one stored job is refused with field 'input'. A job expected to take more than " +
+                $"Jobs__MaxJobCoreSeconds ({options.MaxJobCoreSeconds}) core-seconds is refused naming the field that drives its cost " +
+                "(see each kind's costField) and the largest value that fits."),
             Problem(StatusCodes.Status413PayloadTooLarge, $"The body is over {options.MaxBodyBytes} bytes."),
             Problem(StatusCodes.Status415UnsupportedMediaType, "The body is not JSON (Content-Type)."),
             Problem(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used before with another body."),
             Problem(StatusCodes.Status503ServiceUnavailable,
-                $"Not accepted, try again after Retry-After: the queue holds Jobs__MaxQueueDepth ({options.MaxQueueDepth}) messages, or storage " +
+                $"Not accepted, try again after Retry-After: the queue holds Jobs__MaxQueueDepth ({options.MaxQueueDepth}) messages, the jobs " +
+                $"queued and running are expected to take Jobs__MaxQueuedCoreSeconds ({options.MaxQueuedCoreSeconds}) core-seconds, or storage " +
                 "did not answer and no job is kept. Title 'Job may exist': storage did not confirm the submit; 'jobId' and 'statusUrl' " +
                 "name the job it may have made, and the same request with the same Idempotency-Key gets it.", RetryAfter())),
+
+        nameof(JobsFunction.EstimateJob) => Operation(
+            "Price a job",
+            "What the job in the body would cost, without submitting it: the core-seconds it is expected to take and the most " +
+            "it can take (from its kind's cost model), the ranges it would fan out to, and the per-job budget. Refused as a submit would be.",
+            [],
+            new JsonObject
+            {
+                ["description"] = "The job a submit would take.",
+                ["required"] = true,
+                ["content"] = new JsonObject { [Json] = new JsonObject { ["schema"] = JobRequest() } },
+            },
+            Content(StatusCodes.Status200OK, "The job's kind and estimate.", Json, schemas.Ref(typeof(EstimateView))),
+            Problem(StatusCodes.Status400BadRequest, "The request is not a valid job, or is over the per-job cap; 'field' names what is at fault."),
+            Problem(StatusCodes.Status413PayloadTooLarge, $"The body is over {options.MaxBodyBytes} bytes."),
+            Problem(StatusCodes.Status415UnsupportedMediaType, "The body is not JSON (Content-Type).")),
 
         nameof(JobsFunction.ListJobs) => Paged(Operation(
             "List jobs",

@@ -22,6 +22,12 @@ public static class DocumentedAnswers
     private static readonly ConditionalWeakTable<ApiDocument, Described> ByApp = [];
     private static readonly ConcurrentDictionary<string, Lazy<Task<NSwag.OpenApiDocument>>> Parsed = new(StringComparer.Ordinal);
 
+    /// <summary>Every fixture of this test run checks its answers here, from the moment the test assembly loads.</summary>
+#pragma warning disable CA2255 // A test assembly, not a library: the check must be on before any test serves a request.
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void CheckEveryAnswer() => Fixtures.HttpFunctions.CheckAnswer = CheckAsync;
+
     public static async Task CheckAsync(IServiceProvider services, string template, string method, HttpResponse response)
     {
         if (template == Routes.Dashboard) return; // the site's root, not the API: the document says so in its description
