@@ -1,6 +1,7 @@
 using Functions.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Functions.Storage;
 
@@ -13,6 +14,7 @@ public static class StorageServiceCollectionExtensions
             .Validate(storage => storage.RequestDeadlineSeconds >= 1, $"{StorageOptions.Section}:{nameof(StorageOptions.RequestDeadlineSeconds)} must be at least 1.")
             .ValidateOnStart();
         services.AddStorageClients(configuration);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StorageInitializer>();
         services.AddSingleton<IJobStore, TableJobStore>();
         services.AddSingleton<IJobQueue, StorageJobQueue>();

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Storage;
+
+internal static partial class StorageLog
+{
+    [LoggerMessage(LogLevel.Warning, "Storage refused the app's identity creating the {What} (403): its role assignments may still be reaching storage; trying again in {Seconds} s")]
+    public static partial void IdentityRefused(ILogger logger, Exception exception, string what, double seconds);
+}
