@@ -67,6 +67,9 @@ export const getJob = id => api(`/api/jobs/${encodeURIComponent(id)}`);
 
 export const submitJob = (kind, input) => api('/api/jobs', { method: 'POST', body: { kind, input } });
 
+/** What a job would cost, priced by the server without running it (POST /api/estimates). */
+export const estimateJob = (kind, input) => api('/api/estimates', { method: 'POST', body: { kind, input } });
+
 export const cancelJob = id => api(`/api/jobs/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
 export const getKinds = () => api('/api/kinds');

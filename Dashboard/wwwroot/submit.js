@@ -1,7 +1,8 @@
 // The submit form: one set of fields per kind, built from GET /api/kinds, checked here with the limits the server
-// publishes, and the server's problem shown at the field it names when it refuses anyway.
+// publishes, priced by the server as it is typed (POST /api/estimates), and the server's problem shown at the field it
+// names when it refuses anyway.
 
-import { ApiError, getKinds, submitJob } from './api.js';
+import { ApiError, estimateJob, getKinds, submitJob } from './api.js';
 import { el, fill } from './format.js';
 
 const form = document.getElementById('submit-form');
@@ -10,9 +11,11 @@ const kindSummary = document.getElementById('kind-summary');
 const fieldsBox = document.getElementById('fields');
 const formError = document.getElementById('form-error');
 const submitButton = document.getElementById('submit');
+const estimateLine = document.getElementById('estimate');
 
 let kinds = [];
 let onSubmitted = () => {};
+let pricing = { timer: 0, asked: 0 };
 
 /** Loads the kinds and builds the form; onSubmitted(view) gets each accepted job. */
 export async function initSubmit(submitted) {
@@ -36,6 +39,7 @@ function showKind(name) {
   fill(kindSummary, kind?.summary ?? '');
   fill(fieldsBox, (kind?.input ?? []).map(field => fieldRow(kind, field)));
   showFormError(null);
+  priceSoon();
 }
 
 function fieldRow(kind, field) {
@@ -59,7 +63,10 @@ function fieldRow(kind, field) {
     dataset: { field: field.name, type: field.type },
   });
   if (field.default !== undefined && field.default !== null) input.value = String(field.default);
-  input.addEventListener('input', () => showFieldError(input, null));
+  input.addEventListener('input', () => {
+    showFieldError(input, null);
+    priceSoon();
+  });
   input.addEventListener('blur', () => showFieldError(input, check(field, input.value)));
   return el('div', { class: 'field' },
     el('label', { for: id }, field.name, field.required !== false ? el('span', { class: 'required' }, ' (required)') : ''),
@@ -82,13 +89,45 @@ function check(field, text) {
   return null;
 }
 
-function read(kind) {
+/** Prices the form a moment after the typing stops; an answer to an older question is dropped. */
+function priceSoon() {
+  clearTimeout(pricing.timer);
+  pricing.timer = setTimeout(price, 250);
+}
+
+async function price() {
+  const asked = ++pricing.asked;
+  const kind = kinds.find(k => k.name === kindSelect.value);
+  const { input, problems } = kind ? read(kind, { quiet: true }) : { problems: [null] };
+  if (problems.length > 0) {
+    fill(estimateLine, '');
+    return;
+  }
+  try {
+    const { estimate } = await estimateJob(kind.name, input);
+    if (asked === pricing.asked) fill(estimateLine, costText(estimate));
+  } catch (error) {
+    if (asked !== pricing.asked) return;
+    fill(estimateLine, '');
+    if (error instanceof ApiError && error.status === 400) showRefusal(error, { focus: false });
+  }
+}
+
+/** "About 12 core-seconds, at most 30, in 4 ranges (this job's budget: 1800)." */
+function costText(estimate) {
+  const seconds = value => Number(value.toPrecision(value < 10 ? 2 : 3)).toLocaleString();
+  const most = estimate.worstCoreSeconds > estimate.coreSeconds * 1.05 ? `, at most ${seconds(estimate.worstCoreSeconds)},` : '';
+  const ranges = estimate.ranges === 1 ? '1 range' : `${estimate.ranges.toLocaleString()} ranges`;
+  return `About ${seconds(estimate.coreSeconds)} core-seconds${most} in ${ranges} (limit per job: ${seconds(estimate.budgetCoreSeconds)}).`;
+}
+
+function read(kind, { quiet = false } = {}) {
   const input = {};
   const problems = [];
   for (const field of kind.input) {
     const box = form.querySelector(`[data-field="${field.name}"]`);
     const problem = check(field, box.value);
-    showFieldError(box, problem);
+    if (!quiet) showFieldError(box, problem);
     if (problem) problems.push(box);
     else if (field.type === 'string') {
       if (box.value !== '' || field.required !== false) input[field.name] = box.value;
@@ -117,13 +156,13 @@ async function submit() {
 }
 
 /** The server's problem at the field it names (input.limit → limit), else above the button. */
-function showRefusal(error) {
+function showRefusal(error, { focus = true } = {}) {
   const field = error instanceof ApiError ? error.problem?.field : null;
   const name = field?.startsWith('input.') ? field.slice('input.'.length) : null;
   const box = name ? form.querySelector(`[data-field="${CSS.escape(name)}"]`) : null;
   if (box) {
     showFieldError(box, error.message);
-    box.focus();
+    if (focus) box.focus();
   } else {
     showFormError(error.message);
   }

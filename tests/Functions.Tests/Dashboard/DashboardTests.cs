@@ -155,7 +155,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, Browser browser, ITes
 
         // The prefix's length limit is the server's alone (GET /api/kinds gives none): its refusal names the field.
         await page.FillAsync("hashsearch", ("prefix", new string('a', 300)), ("difficulty", "8"));
-        var refused = page.Page.WaitForResponseAsync(r => r.Request.Method == "POST");
+        var refused = page.Page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url.EndsWith(Routes.JobsPath, StringComparison.Ordinal));
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
         Assert.Equal(400, (await refused).Status);
 
@@ -163,6 +163,23 @@ public sealed class DashboardTests(AzuriteFixture azurite, Browser browser, ITes
         await Expect(page.Page.Locator("#field-hashsearch-prefix-error")).ToHaveTextAsync("'input.prefix' must be at most 256 characters.");
         await Expect(field).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(field).ToBeFocusedAsync();
+    }
+
+    [SkippableFact]
+    public async Task Typing_ShowsTheServersEstimate_AndAJobOverTheCapIsRefusedAtItsFieldBeforeSubmit()
+    {
+        var (_, server) = await ServeAsync(settings: ("Jobs:MaxJobCoreSeconds", "10"));
+        var page = await OpenAsync(server);
+
+        await page.FillAsync("primes", ("limit", "1000000"));
+        await Expect(page.Page.Locator("#estimate")).ToHaveTextAsync(new Regex(@"^About [\d.,]+ core-seconds.* in 1 range \(limit per job: 10\)\.$"));
+
+        await page.FillAsync("primes", ("limit", "10000000000000"));
+        await Expect(page.Page.Locator("#field-primes-limit-error")).ToContainTextAsync(new Regex(@"The largest limit that fits is \d+\."));
+        await Expect(page.Page.Locator("#estimate")).ToBeEmptyAsync();
+        Assert.Contains(page.Requests, r => r.Method == "POST" && r.Url.EndsWith(Routes.EstimatesPath, StringComparison.Ordinal));
+        Assert.DoesNotContain(page.Requests, r => r.Method == "POST" && r.Url.EndsWith(Routes.JobsPath, StringComparison.Ordinal));
+        Assert.DoesNotContain(page.Problems, problem => problem.StartsWith("script:", StringComparison.Ordinal));
     }
 
     [SkippableFact]
