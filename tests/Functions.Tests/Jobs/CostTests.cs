@@ -105,7 +105,8 @@ public sealed class CostTests(AzuriteFixture azurite)
     [Fact]
     public async Task Admission_RefusesByWorkQueued_AndAcceptsAgainAsItDrains()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Started in the past: the clock runs ahead as the test goes, and the listing's newest jobs must stay the other tests'.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-10));
         await using var app = new FunctionApp(azurite.ConnectionString, new Dictionary<string, string?> { ["Jobs:MaxQueuedCoreSeconds"] = "30" },
             services => services.AddSingleton<TimeProvider>(clock));
         await app.ClearQueuesAsync();
@@ -122,13 +123,13 @@ public sealed class CostTests(AzuriteFixture azurite)
         const string Body = """{"kind":"primes","input":{"limit":100000000000}}""";
         var each = (await app.SendAsync("POST", Routes.EstimatesPath, Body)).Json.GetProperty("estimate").GetProperty("coreSeconds").GetDouble();
         var fitting = (int)(30 / each);
-        clock.Advance(SharedReading<int>.Freshness);
+        clock.Advance(SharedReading<int>.Staleness);
 
         var accepted = new List<string>();
         for (var i = 0; i < fitting; i++)
         {
             accepted.Add(await app.SubmitAsync(Body));
-            clock.Advance(SharedReading<int>.Freshness);
+            clock.Advance(SharedReading<int>.Staleness);
         }
 
         var refused = await app.PostJobAsync(Body);
@@ -137,7 +138,7 @@ public sealed class CostTests(AzuriteFixture azurite)
         Assert.Contains("core-seconds", refused.Json.GetProperty("detail").GetString());
 
         await app.DeleteAsync(Routes.JobPath(accepted[0]));
-        clock.Advance(SharedReading<int>.Freshness);
+        clock.Advance(SharedReading<int>.Staleness);
         Assert.Equal(202, (await app.PostJobAsync(Body)).Status);
     }
 

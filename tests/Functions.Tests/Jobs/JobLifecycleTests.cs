@@ -61,14 +61,16 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
     [Fact]
     public async Task Submit_QueueAtItsLimit_Answers503WithRetryAfterAndKeepsNothing()
     {
-        // The depth is read at most once a second: the clock steps past that between the submits.
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // The depth is read once a second, and an older reading is used while a new one comes: the clock steps past the
+        // oldest one used between the submits, so each submit waits for a new reading.
+        // Started in the past: the clock runs ahead as the test goes, and the listing's newest jobs must stay the other tests'.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-10));
         await using var app = new FunctionApp(azurite.ConnectionString, new Dictionary<string, string?> { ["Jobs:MaxQueueDepth"] = "2" },
             services => services.AddSingleton<TimeProvider>(clock));
         await app.ClearQueuesAsync();
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
-        clock.Advance(SharedReading<int>.Freshness);
+        clock.Advance(SharedReading<int>.Staleness);
 
         var refused = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""");
 
@@ -78,7 +80,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
         Assert.Equal(2, (await app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
         await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null, Deadline);
-        clock.Advance(SharedReading<int>.Freshness);
+        clock.Advance(SharedReading<int>.Staleness);
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
     }
 
