@@ -25,8 +25,9 @@ public static class TelemetryServiceCollectionExtensions
 
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        // The Azure SDK logs every request at Information; host.json quiets it for the host, this for the worker.
-        services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Warning));
+        // The Azure SDK logs every request at Information, and ASP.NET Core each request's steps (nine lines for one
+        // request): host.json quiets them for the host, this for the worker.
+        services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
 
         var connectionString = configuration[ConnectionStringSetting];
         if (string.IsNullOrWhiteSpace(connectionString)) return services;

@@ -3,8 +3,10 @@ using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Functions.Jobs;
 using Functions.Telemetry;
+using Functions.Tests.Fixtures;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -24,6 +26,23 @@ public sealed class TelemetryServiceCollectionExtensionsTests
 
         Assert.Null(provider.GetService<MeterProvider>());
         Assert.Null(provider.GetService<TracerProvider>());
+    }
+
+    [Theory]
+    [InlineData("Azure.Core", LogLevel.Information, false)]
+    [InlineData("Azure.Core", LogLevel.Warning, true)]
+    [InlineData("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information, false)]
+    [InlineData("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning, true)]
+    [InlineData("Functions.Jobs.JobRunner", LogLevel.Information, true)]
+    public void AddTelemetry_PerRequestChatterOfTheSdkAndAspNetCore_IsNotSentToTheHost(string category, LogLevel level, bool logged)
+    {
+        var log = new RecordingLoggerProvider();
+        var services = new ServiceCollection().AddLogging(logging => logging.AddProvider(log));
+        using var provider = services.AddTelemetry(new ConfigurationBuilder().Build()).BuildServiceProvider();
+
+        provider.GetRequiredService<ILoggerFactory>().CreateLogger(category).Log(level, "a line");
+
+        Assert.Equal(logged, !log.Records.IsEmpty);
     }
 
     [Fact]
