@@ -12,7 +12,8 @@ namespace Functions.Bench.Kinds;
 /// app runs a range: all chunks on the executor, then reduce and complete. Beside the wall-clock figure, the
 /// efficiency the split allows, from each chunk's time on one thread, P workers pulling chunks in order from the
 /// shared counter, and the serial reduce-and-complete after them: it holds up when other load makes the
-/// wall-clock figure meaningless (the process may get one core of two).
+/// wall-clock figure meaningless (the process may get one core of two). And each kind's estimate (the price a job is
+/// accepted at) against the one-core time it measured.
 /// </summary>
 public static class KindsBenchmark
 {
@@ -20,6 +21,9 @@ public static class KindsBenchmark
     [
         ("primes 1e10", new PrimesKind(), new { limit = 10_000_000_000 }),
         ("mandelbrot seahorse 4608x2592x6000", new MandelbrotKind(), new { centerX = -0.743643887, centerY = 0.131825904, scale = 0.0002, width = 4608, height = 2592, maxIterations = 6000 }),
+        // Inside the period-3 bulb: every pixel runs to maxIterations (the closed-form test knows only the cardioid and
+        // the period-2 bulb), the worst case the estimate prices every view at.
+        ("mandelbrot period-3 bulb 1024x768x3000", new MandelbrotKind(), new { centerX = -0.1225, centerY = 0.7449, scale = 0.06, width = 1024, height = 768, maxIterations = 3000 }),
         ("hashsearch azure D=22", new HashSearchKind(), new { prefix = "azure", difficulty = 22 }),
     ];
 
@@ -41,6 +45,13 @@ public static class KindsBenchmark
             }
 
             var modelled = one!.ModelledEfficiency(threads);
+            var estimate = kind.Plan(json).Estimate;
+            var measured = one.ChunkSeconds.Sum() + one.TailSeconds;
+            yield return new Figure(
+                $"{name} estimate vs measured",
+                $"estimate {Machine.Seconds(estimate.Expected.TotalSeconds)} (worst {Machine.Seconds(estimate.Worst.TotalSeconds)}), measured on one core {Machine.Seconds(measured)}",
+                $"estimate/measured = {Machine.Number(estimate.Expected.TotalSeconds / measured)}; worst/measured = {Machine.Number(estimate.Worst.TotalSeconds / measured)} " +
+                "(goal 1–1.5 where every pixel or number costs what the model says; a render is priced at its worst view and a search's length is luck: there worst ≥ 1)");
             yield return new Figure(
                 $"{name} parallel efficiency",
                 $"T1 {Machine.Seconds(one.Seconds)}, T{threads} {Machine.Seconds(all)}, {one.ChunkSeconds.Length} chunks, tail {Machine.Seconds(one.TailSeconds)}",
