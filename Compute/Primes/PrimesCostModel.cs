@@ -8,11 +8,12 @@ namespace Functions.Compute.Primes;
 internal static class PrimesCostModel
 {
     /// <summary>
-    /// Thread CPU time per number just below 10^9, 10^10, …, 10^13 (<c>bench -- primes-stages</c>, AMD EPYC Zen 5, 48 KiB
-    /// L1d, 1 MiB L2, so 1 MiB segments up to ~3·10^11 and 2 MiB above): 0.082, 0.092, 0.104, 0.129, 0.175 ns, rounded
-    /// up for the chunk's setup and for two threads sharing the L3.
+    /// Thread CPU time per number just below 10^9 … 10^13 on AMD EPYC Zen 5 (48 KiB L1d, 1 MiB L2, so 1 MiB segments up
+    /// to ~3·10^11 and 2 MiB above): 0.082 ns at 10^9, and from <c>bench -- primes-stages</c> on a quiet machine, two
+    /// threads, 0.081, 0.097, 0.120, 0.157 ns at 10^10 … 10^13; each rounded up by about a tenth for the chunk's setup
+    /// and for other load on the instance.
     /// </summary>
-    private static ReadOnlySpan<double> NanosecondsPerNumber => [0.09, 0.10, 0.11, 0.135, 0.18];
+    private static ReadOnlySpan<double> NanosecondsPerNumber => [0.09, 0.09, 0.105, 0.135, 0.18];
 
     private const int FirstDecade = 9;
 
