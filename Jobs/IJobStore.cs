@@ -52,8 +52,8 @@ public interface IJobStore
     /// <summary>Binds an idempotency key to a job: the first claim wins, later ones get the first claim back.</summary>
     Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotencyClaim claim, CancellationToken cancellationToken);
 
-    /// <summary>The core time the jobs not yet finished are expected to take, by their estimates.</summary>
-    Task<TimeSpan> GetQueuedWorkAsync(CancellationToken cancellationToken);
+    /// <summary>The jobs not yet finished and the core time they are expected to take, by their estimates.</summary>
+    Task<QueuedWork> GetQueuedWorkAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Drops from the queued work what jobs finished (or gone) without their estimate being dropped (a write lost when

@@ -16,13 +16,13 @@ public sealed class JobSubmission(
     IJobQueue queue,
     JobPricing pricing,
     JobRecovery recovery,
+    WorkLedger ledger,
     JobMetrics metrics,
     TimeProvider time,
     IOptions<JobOptions> options,
     ILogger<JobSubmission> logger)
 {
     private readonly SharedReading<int> _depth = new(queue.GetJobsDepthAsync, time);
-    private readonly SharedReading<TimeSpan> _work = new(store.GetQueuedWorkAsync, time);
 
     /// <summary>
     /// Throws <see cref="InvalidInputException"/> for bad input, <see cref="IdempotencyKeyReusedException"/> for a key
@@ -146,7 +146,7 @@ public sealed class JobSubmission(
     /// <summary>Admission by work: one giant job is one message, so the queue's depth alone cannot bound what is owed.</summary>
     private async Task RefuseWhenTooMuchWorkQueuedAsync(JobEstimate estimate, CancellationToken cancellationToken)
     {
-        var queued = await _work.GetAsync(cancellationToken);
+        var queued = (await ledger.ReadAsync(cancellationToken)).Work.CoreTime;
         var limit = options.Value.MaxQueuedCoreSeconds;
         if (queued.TotalSeconds + estimate.CoreSeconds > limit)
             throw new QueueUnavailableException(

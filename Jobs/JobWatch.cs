@@ -8,12 +8,15 @@ namespace Functions.Jobs;
 /// row per interval; the interval starts short and doubles up to a second, and with many jobs watched it is longer from
 /// the start, so that the reads stay within <see cref="JobOptions.WatchReadsPerSecond"/>. A job computed on this
 /// instance is pushed here as it changes (<see cref="Publish"/>), with no read, and no read is made while such pushes
-/// come. The last caller to leave a job stops its reads: nothing is left behind.
+/// come; a job computed elsewhere is read at once when the work ledger shows it gone (<see cref="WorkLedger"/>, read
+/// once a second for all jobs). The last caller to leave a job stops its reads: nothing is left behind.
 /// </summary>
-public sealed class JobWatch(IJobStore store, TimeProvider time, IOptions<JobOptions> options)
+public sealed class JobWatch(IJobStore store, WorkLedger ledger, TimeProvider time, IOptions<JobOptions> options)
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LedgerTick = SharedReading<LedgerReading>.Freshness;
+    private static readonly TimeSpan OffLedgerAfter = TimeSpan.FromMinutes(1);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Watched> _jobs = [];
@@ -122,20 +125,41 @@ public sealed class JobWatch(IJobStore store, TimeProvider time, IOptions<JobOpt
         watched.Stop.Cancel();
     }
 
-    /// <summary>One read of the job per interval for all its watchers, skipped while this instance pushes its changes.</summary>
+    /// <summary>
+    /// One read of the job per interval for all its watchers, skipped while this instance pushes its changes. Between
+    /// reads, a new reading of the work ledger that lacks the job (it has most likely finished on another instance)
+    /// brings the next read forward: a finish is seen within about a second, however many jobs are watched here.
+    /// </summary>
     private async Task PollAsync(string id, Watched watched)
     {
         var interval = Max(FirstPoll, Budgeted());
+        var lastRead = time.GetUtcNow();
+        var ledgerSeenAt = DateTimeOffset.MinValue;
         try
         {
             while (true)
             {
-                await Task.Delay(interval, time, watched.Stop.Token);
+                await Task.Delay(Min(interval, LedgerTick), time, watched.Stop.Token);
+                var now = time.GetUtcNow();
+                if (now - watched.LastPushed < interval) continue;
+                var byLedger = false;
+                if (now - lastRead < interval)
+                {
+                    if (watched.OffLedger || watched.Now().Latest is not { } known) continue;
+                    if (await TryReadLedgerAsync(watched.Stop.Token) is not { } reading || reading.At <= ledgerSeenAt || !reading.Lacks(known.Job)) continue;
+                    ledgerSeenAt = reading.At;
+                    byLedger = true;
+                }
+
+                lastRead = now;
                 interval = Max(Min(interval * 2, LongestPoll), Budgeted());
-                if (time.GetUtcNow() - watched.LastPushed < interval) continue;
                 try
                 {
-                    if (await store.GetAsync(id, watched.Stop.Token) is { } snapshot) watched.Take(snapshot, pushedAt: null);
+                    if (await store.GetAsync(id, watched.Stop.Token) is not { } snapshot) continue;
+                    watched.Take(snapshot, pushedAt: null);
+                    // Unfinished a while after the ledger should have had it: it is not in the ledger (stored before the
+                    // ledger existed, or its entry lost), so its reads keep to the interval.
+                    if (byLedger && !snapshot.Job.Status.IsFinished() && ledgerSeenAt - snapshot.Job.CreatedAt > OffLedgerAfter) watched.OffLedger = true;
                 }
                 catch (StorageUnavailableException)
                 {
@@ -146,6 +170,18 @@ public sealed class JobWatch(IJobStore store, TimeProvider time, IOptions<JobOpt
         catch (OperationCanceledException) when (watched.Stop.IsCancellationRequested)
         {
             // The last watcher left.
+        }
+    }
+
+    private async Task<LedgerReading?> TryReadLedgerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ledger.ReadAsync(cancellationToken);
+        }
+        catch (StorageUnavailableException)
+        {
+            return null;
         }
     }
 
@@ -169,6 +205,9 @@ public sealed class JobWatch(IJobStore store, TimeProvider time, IOptions<JobOpt
         public CancellationTokenSource Stop { get; } = new();
 
         public DateTimeOffset LastPushed { get; private set; } = DateTimeOffset.MinValue;
+
+        /// <summary>The ledger does not list this job although it is unfinished: only the interval's reads see it change.</summary>
+        public bool OffLedger { get; set; }
 
         public (JobSnapshot? Latest, Task Next) Now()
         {

@@ -13,6 +13,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<JobMetrics>();
+        services.AddSingleton<WorkLedger>();
         services.AddSingleton<JobWatch>();
         services.AddSingleton<JobSignals>();
 

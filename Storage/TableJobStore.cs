@@ -248,12 +248,17 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         return row.HasValue ? ToJob(row.Value!) : null;
     }
 
-    public Task<TimeSpan> GetQueuedWorkAsync(CancellationToken cancellationToken) => GuardAsync(async () =>
+    public Task<QueuedWork> GetQueuedWorkAsync(CancellationToken cancellationToken) => GuardAsync(async () =>
     {
         var seconds = 0.0;
-        await foreach (var entry in _table.QueryAsync<TableEntity>(WorkFilter, select: ["CoreSeconds"], cancellationToken: cancellationToken))
+        var jobs = new HashSet<string>();
+        await foreach (var entry in _table.QueryAsync<TableEntity>(WorkFilter, select: ["RowKey", "CoreSeconds"], cancellationToken: cancellationToken))
+        {
             seconds += entry.GetDouble("CoreSeconds") ?? 0;
-        return TimeSpan.FromSeconds(seconds);
+            jobs.Add(JobIdOfWork(entry.RowKey));
+        }
+
+        return new QueuedWork(TimeSpan.FromSeconds(seconds), jobs);
     }, cancellationToken);
 
     public Task<int> ForgetFinishedWorkAsync(CancellationToken cancellationToken) => GuardAsync(async () =>

@@ -6,7 +6,10 @@ using Xunit.Abstractions;
 
 namespace Functions.Tests.Jobs;
 
-/// <summary>Waiting callers are not the storage load: shared reads, a budget of reads a second, pushes with no read, nothing left behind.</summary>
+/// <summary>
+/// Waiting callers are not the storage load: shared reads, a budget of reads a second, pushes with no read, a finish
+/// elsewhere seen through the work ledger, nothing left behind.
+/// </summary>
 [Collection(StorageCollection.Name)]
 public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
 {
@@ -64,6 +67,31 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
         Assert.InRange(perSecond, 1, budget * 1.1);
         await gone.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(waiters));
+    }
+
+    [Fact]
+    public async Task FinishedElsewhere_AmongFiveHundredWatched_IsSeenWithinTwoSecondsByTheLedger()
+    {
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => QueuedJobAsync()));
+        using var gone = new CancellationTokenSource();
+        var waiters = jobs.Select(job => Watch.WaitAsync(job.Job.Id, TimeSpan.FromMinutes(5), job, gone.Token)).ToList();
+        await AdvanceAsync(TimeSpan.FromSeconds(20));
+        var before = _reads.Of(nameof(IJobStore.GetAsync));
+
+        // Another instance finishes one job: its row and listing change, its work leaves the ledger; nothing is pushed here.
+        var done = jobs[123];
+        var finished = done.Job with { Status = JobStatus.Succeeded, Result = """{"count":0}""", CompletedAt = _clock.GetUtcNow() };
+        Assert.NotNull(await _app.Store.TryReplaceAsync(finished, done.Version, CancellationToken.None));
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
+
+        // With 500 jobs watched the budget reads each one every 10 s; the ledger brought this one's read forward.
+        Assert.True(waiters[123].IsCompletedSuccessfully, "the finish was not seen within 2 s");
+        Assert.Equal(JobStatus.Succeeded, (await waiters[123])!.Job.Status);
+        var perSecond = (_reads.Of(nameof(IJobStore.GetAsync)) - before) / 2.0;
+        Assert.InRange(perSecond, 0, new Functions.Jobs.JobOptions().WatchReadsPerSecond * 1.1 + 1);
+        Assert.All(waiters.Where((_, i) => i != 123), waiter => Assert.False(waiter.IsCompleted));
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(waiters.Where((_, i) => i != 123)));
     }
 
     [Fact]
