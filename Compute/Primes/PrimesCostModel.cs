@@ -8,12 +8,13 @@ namespace Functions.Compute.Primes;
 internal static class PrimesCostModel
 {
     /// <summary>
-    /// Thread CPU time per number just below 10^9 … 10^13 on AMD EPYC Zen 5 (48 KiB L1d, 1 MiB L2, so 1 MiB segments up
-    /// to ~3·10^11 and 2 MiB above): 0.082 ns at 10^9, and from <c>bench -- primes-stages</c> on a quiet machine, two
-    /// threads, 0.081, 0.097, 0.120, 0.157 ns at 10^10 … 10^13; each rounded up by about a tenth for the chunk's setup
-    /// and for other load on the instance.
+    /// Time per number just below 10^9 … 10^13 on AMD EPYC Zen 5 (48 KiB L1d, 1 MiB L2, so 1 MiB segments up to
+    /// ~3·10^11 and 2 MiB above): thread CPU time from <c>bench -- primes-stages</c> on a quiet machine, two threads,
+    /// 0.081, 0.097, 0.120, 0.157 ns at 10^10 … 10^13, rounded up by about a tenth for the chunk's setup and other load;
+    /// at 10^9 and 10^10 the chunk times of <c>bench -- primes</c> (0.070 ns in the top chunks below 10^10), which the
+    /// stage timers' own cost does not inflate.
     /// </summary>
-    private static ReadOnlySpan<double> NanosecondsPerNumber => [0.09, 0.09, 0.105, 0.135, 0.18];
+    private static ReadOnlySpan<double> NanosecondsPerNumber => [0.08, 0.08, 0.105, 0.135, 0.18];
 
     private const int FirstDecade = 9;
 
