@@ -310,6 +310,8 @@ public sealed class DashboardTests(AzuriteFixture azurite, Browser browser, ITes
         var page = await OpenAsync(server, $"/#job={picture}");
         await page.Page.WaitForFunctionAsync("() => { const img = document.querySelector('#detail figure img'); return img && img.complete && img.naturalWidth > 0; }", null, new() { Timeout = Ms(Deadline) });
         await page.Page.WaitForFunctionAsync($"() => (document.querySelector('li[data-id=\"{running}\"] progress')?.value ?? 0) > 0.01", null, new() { Timeout = Ms(Deadline) });
+        await page.FillAsync("primes", ("limit", "100000000000"));
+        await Expect(page.Page.Locator("#estimate")).ToContainTextAsync("core-seconds");
 
         var file = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOT") == "1"
             ? RepositoryRoot.File("docs", "dashboard.png")
