@@ -1,7 +1,7 @@
 // One job in full: status, progress, timing, input, estimate, result, and where a zoomed picture came from.
 
 import { ApiError, cancelJob, getJob } from './api.js';
-import { dateTime, el, fill, percent, shortId, timing } from './format.js';
+import { costText, dateTime, el, fill, percent, shortId, timing } from './format.js';
 import { renderResult } from './results.js';
 import { isFinished, job, subscribe, update } from './store.js';
 
@@ -78,7 +78,7 @@ function render(view) {
       fact('Started', dateTime(view.startedAt)),
       fact('Finished', dateTime(view.completedAt)),
       view.input ? fact('Input', inputList(view.input)) : null,
-      view.estimate ? fact('Estimate', estimate(view.estimate)) : null));
+      view.estimate ? fact('Estimate', costText(view.estimate)) : null));
   if (focused) (body.querySelector(`[data-action="${focused}"]`) ?? title).focus();
 }
 
@@ -88,13 +88,6 @@ function inputList(input) {
   const entries = Object.entries(input);
   if (entries.length === 0) return 'defaults';
   return el('ul', { class: 'plain' }, entries.map(([name, value]) => el('li', {}, el('code', {}, name), ' ', JSON.stringify(value))));
-}
-
-/** The server's estimate of the work, as far as it gives one (for example core-seconds and ranges). */
-function estimate(value) {
-  if (typeof value !== 'object') return String(value);
-  return el('ul', { class: 'plain' }, Object.entries(value).map(([name, v]) =>
-    el('li', {}, `${name}: ${typeof v === 'number' ? Number(v.toPrecision(4)) : JSON.stringify(v)}`)));
 }
 
 async function cancel(id, button) {

@@ -60,3 +60,11 @@ export function timing(view, now = Date.now()) {
 }
 
 export const dateTime = iso => (iso ? new Date(iso).toLocaleString() : '–');
+
+/** A job's estimate as people read it: "About 12 core-seconds, at most 30, in 4 ranges (limit per job: 1,800)." */
+export function costText(estimate) {
+  const seconds = value => Number(value.toPrecision(value < 10 ? 2 : 3)).toLocaleString();
+  const most = estimate.worstCoreSeconds > estimate.coreSeconds * 1.05 ? `, at most ${seconds(estimate.worstCoreSeconds)},` : '';
+  const ranges = estimate.ranges === 1 ? '1 range' : `${estimate.ranges.toLocaleString()} ranges`;
+  return `About ${seconds(estimate.coreSeconds)} core-seconds${most} in ${ranges} (limit per job: ${seconds(estimate.budgetCoreSeconds)}).`;
+}

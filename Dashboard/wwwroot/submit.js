@@ -3,7 +3,7 @@
 // names when it refuses anyway.
 
 import { ApiError, estimateJob, getKinds, submitJob } from './api.js';
-import { el, fill } from './format.js';
+import { costText, el, fill } from './format.js';
 
 const form = document.getElementById('submit-form');
 const kindSelect = document.getElementById('kind');
@@ -111,14 +111,6 @@ async function price() {
     fill(estimateLine, '');
     if (error instanceof ApiError && error.status === 400) showRefusal(error, { focus: false });
   }
-}
-
-/** "About 12 core-seconds, at most 30, in 4 ranges (this job's budget: 1800)." */
-function costText(estimate) {
-  const seconds = value => Number(value.toPrecision(value < 10 ? 2 : 3)).toLocaleString();
-  const most = estimate.worstCoreSeconds > estimate.coreSeconds * 1.05 ? `, at most ${seconds(estimate.worstCoreSeconds)},` : '';
-  const ranges = estimate.ranges === 1 ? '1 range' : `${estimate.ranges.toLocaleString()} ranges`;
-  return `About ${seconds(estimate.coreSeconds)} core-seconds${most} in ${ranges} (limit per job: ${seconds(estimate.budgetCoreSeconds)}).`;
 }
 
 function read(kind, { quiet = false } = {}) {

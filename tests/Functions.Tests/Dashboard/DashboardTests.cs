@@ -66,6 +66,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, Browser browser, ITes
         await page.FillAsync("primes", ("limit", "1000000000"));
         await page.Page.GetByLabel("limit").PressAsync("Enter");
         await Expect(page.Detail.Locator(".badge")).ToHaveTextAsync("queued");
+        await Expect(page.Detail).ToContainTextAsync(new Regex(@"Estimate\s*About [\d.,]+ core-seconds.* in 1 range \(limit per job: 1,800\)\."));
         var id = page.ShownJob!;
         await RecordProgressAsync(page);
         await using (app.StartListening())
