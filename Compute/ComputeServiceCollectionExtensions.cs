@@ -11,7 +11,7 @@ namespace Functions.Compute;
 
 public static class ComputeServiceCollectionExtensions
 {
-    /// <summary>The compute side: its settings, the executor and the kinds.</summary>
+    /// <summary>The compute side: its settings, the executor (created as the host starts) and the kinds.</summary>
     public static IServiceCollection AddCompute(this IServiceCollection services, IConfiguration configuration)
     {
         // A value the binder cannot read as the enum fails start-up with "… at 'Compute:Priority' …"; a number can.
@@ -27,6 +27,7 @@ public static class ComputeServiceCollectionExtensions
             ComputeLog.PrimesTuned(logger, caches.L1DataBytes, caches.L2Bytes, caches.L2SharedBy, caches.Source, block, minSegment, maxSegment);
             return new ComputeExecutor(options.Threads > 0 ? options.Threads : Environment.ProcessorCount, options.Priority, logger);
         });
+        services.AddHostedService<ComputeStartup>();
 
         services.AddSingleton<ComputeKinds>();
         services.AddSingleton<IComputeKind, PrimesKind>();

@@ -38,6 +38,19 @@ public sealed class ComputePriorityTests
         Assert.Single(logs.Messages, m => m.StartsWith("Primes kernel: L1d", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AddCompute_HostStarts_TheExecutorIsCreatedThenNotOnTheFirstRequest()
+    {
+        var logs = new RecordingLoggerProvider();
+        await using var services = Compose("idle", logs);
+        Assert.DoesNotContain(logs.Messages, m => m.StartsWith("Compute threads", StringComparison.Ordinal));
+
+        foreach (var hosted in services.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
+
+        Assert.Single(logs.Messages, m => m.StartsWith("Compute threads", StringComparison.Ordinal));
+        Assert.Single(logs.Messages, m => m.StartsWith("Primes kernel: L1d", StringComparison.Ordinal));
+    }
+
     [LinuxFact]
     public async Task AddCompute_PriorityNormal_ThreadsKeepTheStartingThreadsPolicyAndNice()
     {
