@@ -18,7 +18,7 @@ public sealed class JobsFunction(JobService jobs, JobEvents events, JobAnswers a
         answers.RunAsync(request, async budget =>
         {
             var submit = await JobRequestReader.ReadSubmitAsync(request, options.Value, budget.Token);
-            return answers.Accepted(await jobs.SubmitAsync(submit.Job, submit.IdempotencyKey, budget.Wait, budget.Token, budget.StorageDeadline));
+            return answers.Accepted(await jobs.SubmitAsync(submit.Job, submit.IdempotencyKey, budget.Wait, budget.TurnBudget, budget.Token, budget.StorageDeadline));
         }, cancellationToken);
 
     [Function(nameof(EstimateJob))]

@@ -3,10 +3,16 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Functions;
 
-/// <summary>Every 15 minutes: queues again the jobs stranded without a message, and keeps the work queued true (see <see cref="JobRecovery"/>).</summary>
+/// <summary>Timers that keep jobs whole when a submit or a finish lost a write (see <see cref="JobRecovery"/>).</summary>
 public sealed class RecoveryFunction(JobRecovery recovery)
 {
+    /// <summary>Every 30 seconds: sends the jobs stranded without a message theirs, however deep the queue.</summary>
     [Function(nameof(RequeueStrandedJobs))]
-    public Task RequeueStrandedJobs([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        recovery.RecoverAsync(cancellationToken);
+    public Task RequeueStrandedJobs([TimerTrigger("*/30 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        recovery.RequeueStrandedAsync(cancellationToken);
+
+    /// <summary>Every 15 minutes: keeps the work queued true, dropping the estimates that finished jobs left behind.</summary>
+    [Function(nameof(ForgetFinishedWork))]
+    public Task ForgetFinishedWork([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        recovery.ForgetFinishedWorkAsync(cancellationToken);
 }

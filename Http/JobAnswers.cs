@@ -30,7 +30,7 @@ public sealed class JobAnswers(IOptions<JobOptions> options, IOptions<StorageOpt
             var wait = JobRequestReader.ReadWait(request, options.Value.MaxWaitSeconds);
             deadline.CancelAfter(wait + storage.Value.RequestDeadline);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-            return await endpoint(new RequestBudget(wait, either.Token, deadline.Token));
+            return await endpoint(new RequestBudget(wait, either.Token, deadline.Token, storage.Value.TurnBudget));
         }
         catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -58,6 +58,11 @@ public sealed class JobAnswers(IOptions<JobOptions> options, IOptions<StorageOpt
         catch (IdempotencyKeyReusedException e)
         {
             return Problems.Of(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", e.Message, JobRequestReader.IdempotencyKeyHeader);
+        }
+        catch (TooBusyException e)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Too busy", e.Message)
+                .WithHeader("Retry-After", e.RetryAfter.TotalSeconds.ToString("0", CultureInfo.InvariantCulture));
         }
         catch (QueueUnavailableException e)
         {

@@ -10,10 +10,23 @@ public interface IJobStore
     int MaxInputLength { get; }
 
     /// <summary>
-    /// Stores a new job, lists it and counts its estimate in the work queued, returning its version; null when another job with that id exists already. A row
-    /// this very write stored (its answer lost, the SDK's retry refused) counts as stored by it.
+    /// Stores a new job, lists it, counts its estimate in the work queued and marks it not yet sent, returning its
+    /// version; null when another job with that id exists already. A row this very write stored (its answer lost, the
+    /// SDK's retry refused) counts as stored by it.
     /// </summary>
     Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken);
+
+    /// <summary>The job's message is on the queue: it is no longer marked not yet sent.</summary>
+    Task MarkSentAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>False while the job is marked not yet sent: its message may never have reached the queue.</summary>
+    Task<bool> IsSentAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Ids of the jobs marked not yet sent since before <paramref name="cutoff"/>: their submits died or lost their answer.</summary>
+    IAsyncEnumerable<string> FindUnsentBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
+    /// <summary>Removes the listing, work and send entries of a job marked not yet sent whose row was never stored.</summary>
+    Task ForgetUnsentAsync(string id, CancellationToken cancellationToken);
 
     Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken);
 
@@ -24,7 +37,7 @@ public interface IJobStore
     Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Removes a job that could not be queued, with its listing entry, if it is still at <paramref name="version"/>;
+    /// Removes a job that could not be queued, with its listing, work and send entries, if it is still at <paramref name="version"/>;
     /// false when it has changed since (a worker took it, so its message did arrive).
     /// </summary>
     Task<bool> TryDeleteUnstartedAsync(JobRecord job, string version, CancellationToken cancellationToken);
@@ -49,6 +62,9 @@ public interface IJobStore
     /// <summary>The content of a result stored in a blob; null when it is gone.</summary>
     Task<BinaryData?> ReadResultAsync(string blobName, CancellationToken cancellationToken);
 
+    /// <summary>The job an idempotency key is bound to, with no write; null for a key not used yet.</summary>
+    Task<IdempotencyClaim?> FindIdempotencyClaimAsync(string keyHash, CancellationToken cancellationToken);
+
     /// <summary>Binds an idempotency key to a job: the first claim wins, later ones get the first claim back.</summary>
     Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotencyClaim claim, CancellationToken cancellationToken);
 
@@ -66,9 +82,6 @@ public interface IJobStore
 
     /// <summary>Forgets idempotency keys first used before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
-
-    /// <summary>Ids of jobs still queued that were stored before <paramref name="cutoff"/>.</summary>
-    IAsyncEnumerable<string> FindQueuedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 
     /// <summary>Ids of jobs that finished before <paramref name="cutoff"/>.</summary>
     IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);

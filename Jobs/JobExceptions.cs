@@ -3,6 +3,15 @@ namespace Functions.Jobs;
 /// <summary>The job was not queued (the queue is too deep or unreachable); the caller should retry later (HTTP 503).</summary>
 public sealed class QueueUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>
+/// This instance has more submits waiting for storage than it can take in time: refused before any write (HTTP 503),
+/// to be tried again after <see cref="RetryAfter"/>.
+/// </summary>
+public sealed class TooBusyException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
 /// <summary>An Idempotency-Key came back with a different request than it was first used with (HTTP 422).</summary>
 public sealed class IdempotencyKeyReusedException() : Exception("This Idempotency-Key was used with a different request.");
 

@@ -11,8 +11,11 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Error, "Job {JobId} could not be enqueued")]
     public static partial void EnqueueFailed(ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(LogLevel.Error, "Job {JobId} could not be enqueued nor removed; RequeueStrandedJobs queues it once the jobs queue is empty")]
+    [LoggerMessage(LogLevel.Error, "Job {JobId} could not be enqueued nor removed; RequeueStrandedJobs sends it within a minute")]
     public static partial void OrphanNotRemoved(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} queued, but its mark as not yet sent was not removed; RequeueStrandedJobs may send it a second message")]
+    public static partial void SentMarkKept(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId} accepted; its wait was cut short: storage did not answer")]
     public static partial void WaitCutShort(ILogger logger, Exception exception, string jobId);

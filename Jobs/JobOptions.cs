@@ -20,6 +20,15 @@ public sealed class JobOptions
     /// <summary>The <c>Retry-After</c> sent while a job is queued or running, or when the queue is full.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// How many submits work on storage at once on this instance (<see cref="SubmitLimiter"/>); the rest wait in line.
+    /// Enough to keep storage busy, few enough that it answers each at its usual latency.
+    /// </summary>
+    public int MaxConcurrentSubmits { get; set; } = 32;
+
+    /// <summary>The longest line of submits waiting for storage on this instance; past it, submits are refused (503) at once.</summary>
+    public int MaxWaitingSubmits { get; set; } = 10_000;
+
     /// <summary>Submits are refused (503) while the jobs queue holds this many messages, rather than growing without bound.</summary>
     public int MaxQueueDepth { get; set; } = 10_000;
 

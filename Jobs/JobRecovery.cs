@@ -3,53 +3,65 @@ using Microsoft.Extensions.Logging;
 namespace Functions.Jobs;
 
 /// <summary>
-/// Queues again the jobs stored as queued whose message never reached the queue: a submit that died between its two
-/// writes leaves one behind. A job is only taken for stranded while the jobs queue is empty: the queue's count is
-/// never below the messages it holds, invisible ones included, so then no job can have a message waiting.
+/// Queues again the jobs whose message never reached the queue. A submit stores its job marked not yet sent, sends the
+/// message, then removes the mark; a submit that died or lost its answer in between leaves the mark behind. So a job
+/// still marked after <see cref="SubmitWindow"/> may have no message: it is sent one. A duplicate message is harmless
+/// (every step of a job is safe to repeat), and the queue's depth does not matter: no empty queue is waited for.
 /// </summary>
 public sealed class JobRecovery(IJobStore store, IJobQueue queue, TimeProvider time, ILogger<JobRecovery> logger)
 {
-    /// <summary>A submit sends its message right after it stores the row; a younger job may still be on its way.</summary>
-    public static readonly TimeSpan SubmitWindow = TimeSpan.FromMinutes(1);
+    /// <summary>A submit sends its message within its storage deadline; a younger mark may be a submit still on its way.</summary>
+    public static readonly TimeSpan SubmitWindow = TimeSpan.FromSeconds(30);
 
-    /// <summary>Queues <paramref name="job"/> again if it is stranded; true when it did.</summary>
-    public async Task<bool> RequeueIfStrandedAsync(JobRecord job, CancellationToken cancellationToken)
+    /// <summary>
+    /// A resend found its job: if the job is queued and still marked not yet sent, the first submit may have died before
+    /// its message; sends it again. True when it did.
+    /// </summary>
+    public async Task<bool> SendIfUnsentAsync(JobRecord job, CancellationToken cancellationToken)
     {
-        if (job.Status != JobStatus.Queued || time.GetUtcNow() - job.CreatedAt < SubmitWindow) return false;
-        if (await queue.GetJobsDepthAsync(cancellationToken) > 0) return false;
-        await RequeueAsync(job.Id, cancellationToken);
+        if (job.Status != JobStatus.Queued || await store.IsSentAsync(job.Id, cancellationToken)) return false;
+        await SendAsync(job.Id, cancellationToken);
         return true;
     }
 
-    /// <summary>
-    /// The timer's pass: queues the stranded jobs again, and drops from the work queued the estimates of jobs that
-    /// finished without dropping theirs (their write was lost), so admission by work does not drift.
-    /// </summary>
-    public async Task RecoverAsync(CancellationToken cancellationToken)
+    /// <summary>Sends every job marked not yet sent for longer than <see cref="SubmitWindow"/> its message; returns their ids.</summary>
+    public async Task<IReadOnlyList<string>> RequeueStrandedAsync(CancellationToken cancellationToken)
     {
-        await RequeueStrandedAsync(cancellationToken);
-        var forgotten = await store.ForgetFinishedWorkAsync(cancellationToken);
-        if (forgotten > 0) JobLog.WorkForgotten(logger, forgotten);
-    }
-
-    /// <summary>Queues every stranded job again; how many.</summary>
-    public async Task<int> RequeueStrandedAsync(CancellationToken cancellationToken)
-    {
-        if (await queue.GetJobsDepthAsync(cancellationToken) > 0) return 0;
-
-        var requeued = 0;
-        await foreach (var id in store.FindQueuedBeforeAsync(time.GetUtcNow() - SubmitWindow, cancellationToken))
+        var requeued = new List<string>();
+        await foreach (var id in store.FindUnsentBeforeAsync(time.GetUtcNow() - SubmitWindow, cancellationToken))
         {
-            await RequeueAsync(id, cancellationToken);
-            requeued++;
+            var job = await store.GetAsync(id, cancellationToken);
+            if (job is null)
+            {
+                // The submit stored the listing but not the job, and refused: nothing to run.
+                await store.ForgetUnsentAsync(id, cancellationToken);
+            }
+            else if (job.Job.Status == JobStatus.Queued)
+            {
+                await SendAsync(id, cancellationToken);
+                requeued.Add(id);
+            }
+            else
+            {
+                // It ran, so its message did arrive.
+                await store.MarkSentAsync(id, cancellationToken);
+            }
         }
 
         return requeued;
     }
 
-    private async Task RequeueAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Drops from the work queued the estimates of jobs that finished without dropping theirs (their write was lost).</summary>
+    public async Task ForgetFinishedWorkAsync(CancellationToken cancellationToken)
+    {
+        var forgotten = await store.ForgetFinishedWorkAsync(cancellationToken);
+        if (forgotten > 0) JobLog.WorkForgotten(logger, forgotten);
+    }
+
+    private async Task SendAsync(string id, CancellationToken cancellationToken)
     {
         await queue.SendAsync(new JobMessage(id), cancellationToken);
+        await store.MarkSentAsync(id, cancellationToken);
         JobLog.Requeued(logger, id);
     }
 }

@@ -15,6 +15,7 @@ public sealed class JobSubmission(
     IJobStore store,
     IJobQueue queue,
     JobPricing pricing,
+    SubmitLimiter limiter,
     JobRecovery recovery,
     WorkLedger ledger,
     JobMetrics metrics,
@@ -26,36 +27,48 @@ public sealed class JobSubmission(
 
     /// <summary>
     /// Throws <see cref="InvalidInputException"/> for bad input, <see cref="IdempotencyKeyReusedException"/> for a key
-    /// reused with another request, <see cref="QueueUnavailableException"/> when the job could not be queued (the queue
-    /// is too deep or unreachable; nothing is kept), and <see cref="JobOutcomeUnknownException"/> when storage stopped
-    /// answering halfway. Once the job row is being written, the caller going away no longer stops the submit:
-    /// <paramref name="storageDeadline"/> alone bounds the rest.
+    /// reused with another request, <see cref="TooBusyException"/> when its turn at storage would not come within
+    /// <paramref name="turnBudget"/>, <see cref="QueueUnavailableException"/> when the job could not be queued (the
+    /// queue is too deep or unreachable), all with nothing kept, and <see cref="JobOutcomeUnknownException"/> when
+    /// storage stopped answering halfway. Once the job row is being written, the caller going away no longer stops the
+    /// submit: <paramref name="storageDeadline"/> alone bounds the rest.
     /// </summary>
-    public async Task<JobSnapshot> SubmitAsync(JobRequest request, string? idempotencyKey, CancellationToken cancellationToken, CancellationToken storageDeadline)
+    public async Task<JobSnapshot> SubmitAsync(
+        JobRequest request, string? idempotencyKey, TimeSpan turnBudget, CancellationToken cancellationToken, CancellationToken storageDeadline)
     {
         var input = request.Input.GetRawText();
         if (input.Length > store.MaxInputLength)
             throw new InvalidInputException("input", $"'input' must be at most {store.MaxInputLength} characters of JSON.");
         var (kind, plan, estimate) = pricing.Price(request);
 
-        var id = JobIds.New();
-        if (idempotencyKey is not null)
+        using var turn = await limiter.EnterAsync(turnBudget, cancellationToken);
+        var claim = idempotencyKey is null ? null : new IdempotencyClaim(Sha256(idempotencyKey), JobIds.New(), Sha256($"{kind.Name}\n{input}"));
+        try
         {
-            var claim = new IdempotencyClaim(Sha256(idempotencyKey), id, Sha256($"{kind.Name}\n{input}"));
-            var first = await store.ClaimIdempotencyKeyAsync(claim, cancellationToken);
-            if (first.Fingerprint != claim.Fingerprint) throw new IdempotencyKeyReusedException();
-            id = first.JobId;
-            if (await store.GetAsync(id, cancellationToken) is { } earlier)
-            {
-                await RequeueIfStrandedAsync(earlier.Job, storageDeadline);
-                return earlier;
-            }
+            await RefuseWhenQueueTooDeepAsync(cancellationToken);
+            await RefuseWhenTooMuchWorkQueuedAsync(estimate, cancellationToken);
+        }
+        catch (QueueUnavailableException) when (claim is not null)
+        {
+            // A resend of a job accepted before gets its job even now; a new one is refused with nothing kept.
+            if (await store.FindIdempotencyClaimAsync(claim.KeyHash, cancellationToken) is { } earlier && await EarlierJobAsync(claim, earlier, storageDeadline) is { } job)
+                return job;
+            throw;
         }
 
-        await RefuseWhenQueueTooDeepAsync(cancellationToken);
-        await RefuseWhenTooMuchWorkQueuedAsync(estimate, cancellationToken);
-        var job = new JobRecord(id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount, Estimate: estimate);
+        var id = JobIds.New();
+        if (claim is not null)
+        {
+            var first = await store.ClaimIdempotencyKeyAsync(claim, cancellationToken);
+            if (first.JobId != claim.JobId && await EarlierJobAsync(claim, first, storageDeadline) is { } earlier) return earlier;
+            id = first.JobId;
+        }
 
+        return await StoreAndSendAsync(new JobRecord(id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount, Estimate: estimate), storageDeadline);
+    }
+
+    private async Task<JobSnapshot> StoreAndSendAsync(JobRecord job, CancellationToken storageDeadline)
+    {
         string? version;
         try
         {
@@ -63,13 +76,13 @@ public sealed class JobSubmission(
         }
         catch (Exception e) when (IsUnanswered(e))
         {
-            throw new JobOutcomeUnknownException(id, "Storage did not answer while the job was being stored: it may exist.", e);
+            throw new JobOutcomeUnknownException(job.Id, "Storage did not answer while the job was being stored: it may exist.", e);
         }
 
         if (version is null)
         {
             // Another submit with the same key stored the job first; it queues it.
-            return await store.GetAsync(id, storageDeadline)
+            return await store.GetAsync(job.Id, storageDeadline)
                 ?? throw new QueueUnavailableException("Another request with this Idempotency-Key was storing the job and gave up. Try again.");
         }
 
@@ -83,22 +96,40 @@ public sealed class JobSubmission(
             return await WithdrawAsync(job, version, e, storageDeadline);
         }
 
+        await MarkSentAsync(job.Id, storageDeadline);
         JobLog.Submitted(logger, job.Id, job.Kind);
         metrics.Submitted(job);
         return new JobSnapshot(job, version, []);
     }
 
-    /// <summary>A retried submit found its job: the first attempt may have died between storing it and queueing it.</summary>
-    private async Task RequeueIfStrandedAsync(JobRecord job, CancellationToken storageDeadline)
+    /// <summary>The job a key's first use stored, its message sent again if the first submit may have died before sending it; null when it was never stored.</summary>
+    private async Task<JobSnapshot?> EarlierJobAsync(IdempotencyClaim claim, IdempotencyClaim first, CancellationToken storageDeadline)
     {
+        if (first.Fingerprint != claim.Fingerprint) throw new IdempotencyKeyReusedException();
+        if (await store.GetAsync(first.JobId, storageDeadline) is not { } earlier) return null;
         try
         {
-            await recovery.RequeueIfStrandedAsync(job, storageDeadline);
+            await recovery.SendIfUnsentAsync(earlier.Job, storageDeadline);
         }
         catch (Exception e)
         {
-            // The job is stored; the stranded-job timer queues it later.
-            JobLog.EnqueueFailed(logger, e, job.Id);
+            // The job is stored and marked not yet sent: RequeueStrandedJobs sends it.
+            JobLog.EnqueueFailed(logger, e, earlier.Job.Id);
+        }
+
+        return earlier;
+    }
+
+    /// <summary>The message is on its way: a mark left behind only makes RequeueStrandedJobs send a duplicate, which is harmless.</summary>
+    private async Task MarkSentAsync(string id, CancellationToken storageDeadline)
+    {
+        try
+        {
+            await store.MarkSentAsync(id, storageDeadline);
+        }
+        catch (Exception e) when (e is StorageUnavailableException or OperationCanceledException)
+        {
+            JobLog.SentMarkKept(logger, e, id);
         }
     }
 

@@ -9,7 +9,10 @@ public static class JobsServiceCollectionExtensions
     /// <summary>The job lifecycle: submitting and reading jobs (HTTP side), running them (queue side), recovery, retention and metrics.</summary>
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section));
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section))
+            .Validate(jobs => jobs.MaxConcurrentSubmits >= 1, $"{JobOptions.Section}:{nameof(JobOptions.MaxConcurrentSubmits)} must be at least 1.")
+            .Validate(jobs => jobs.MaxWaitingSubmits >= 0, $"{JobOptions.Section}:{nameof(JobOptions.MaxWaitingSubmits)} must not be negative.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<JobMetrics>();
@@ -18,6 +21,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobSignals>();
 
         services.AddSingleton<JobPricing>();
+        services.AddSingleton<SubmitLimiter>();
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<JobService>();
 

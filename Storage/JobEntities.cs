@@ -17,16 +17,29 @@ internal static class JobEntities
     public const string IdempotencyPartition = "idempotency";
     private const string RangeRowPrefix = "range-";
 
-    // The work ledger lives in the index partition, so an entry and its job's listing entry change in one transaction.
-    // Listing entries start with digits, which sort before this prefix.
+    // The work ledger and the send markers live in the index partition, so an entry and its job's listing entry change
+    // in one transaction. Listing entries start with digits, which sort before ':' and so before every other prefix.
     private const string WorkRowPrefix = "work-";
+    private const string SendRowPrefix = "send-";
+    private const string AfterListing = ":";
 
     public static string WorkRow(string jobId) => WorkRowPrefix + jobId;
 
-    /// <summary>The index partition's listing entries only: every one sorts before the work ledger's.</summary>
+    /// <summary>A send marker: the job's message may not be on the queue yet. Written with the job, removed once it is sent.</summary>
+    public static string SendRow(string jobId) => SendRowPrefix + jobId;
+
+    /// <summary>The index partition's listing entries only.</summary>
     public static string ListingFilter(string? after) => after is null
-        ? TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey lt {WorkRowPrefix}")
-        : TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey gt {after} and RowKey lt {WorkRowPrefix}");
+        ? TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey lt {AfterListing}")
+        : TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey gt {after} and RowKey lt {AfterListing}");
+
+    /// <summary>The send markers written before <paramref name="cutoff"/>.</summary>
+    public static string SendFilter(DateTimeOffset cutoff) => TableClient.CreateQueryFilter(
+        $"PartitionKey eq {IndexPartition} and RowKey ge {SendRowPrefix} and RowKey lt {"send."} and CreatedAt lt {cutoff}");
+
+    public static string JobIdOfSend(string sendRow) => sendRow[SendRowPrefix.Length..];
+
+    public static TableEntity ToSendEntry(JobRecord job) => new(IndexPartition, SendRow(job.Id)) { ["CreatedAt"] = job.CreatedAt };
 
     /// <summary>The work ledger: one entry per job not yet finished, holding its expected core-seconds.</summary>
     public static string WorkFilter => TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey ge {WorkRowPrefix} and RowKey lt {"work."}");

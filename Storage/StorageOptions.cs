@@ -18,4 +18,11 @@ public sealed class StorageOptions
     /// within it, and a busy account is not sent a retry storm of short timeouts.
     /// </summary>
     public TimeSpan NetworkTimeout => RequestDeadline / 2;
+
+    /// <summary>
+    /// How long a submit may wait in line for its turn at storage (<c>Jobs.SubmitLimiter</c>): the deadline less what
+    /// its writes need at the usual latency, 3 s (or half a short deadline), so a turn that comes in time is not cut
+    /// short by the deadline.
+    /// </summary>
+    public TimeSpan TurnBudget => RequestDeadline - TimeSpan.FromSeconds(Math.Min(3, RequestDeadlineSeconds / 2.0));
 }

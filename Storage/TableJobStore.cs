@@ -20,17 +20,17 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
 
     private readonly TableClient _table = tables.GetTableClient(StorageNames.JobsTable);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.ResultsContainer);
+    private readonly IndexWriter _index = new(tables.GetTableClient(StorageNames.JobsTable));
 
     /// <summary>The input is one string property of the job row.</summary>
     public int MaxInputLength => TableLimits.MaxStringLength;
 
     public Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
-        // The listing entry (with the job's work, in one transaction) and the row are written at once: one round trip
-        // of waiting, not two.
-        var listed = _table.SubmitTransactionAsync(
-            [new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToIndexEntry(job)), new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToWorkEntry(job))],
-            cancellationToken);
+        // The row and, grouped with other submits', the listing entry, the work entry and the send marker are written
+        // at once: one round trip of waiting, not two.
+        var listed = _index.WriteAsync(
+            [Upsert(ToIndexEntry(job)), Upsert(ToWorkEntry(job)), Upsert(ToSendEntry(job))], cancellationToken);
         var stored = _table.AddEntityAsync(ToEntity(job), cancellationToken);
         try
         {
@@ -48,6 +48,24 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
             await _table.DeleteEntityAsync(IndexPartition, IndexRow(job.CreatedAt, job.Id), ETag.All, cancellationToken);
             return null;
         }
+    }, cancellationToken);
+
+    public Task MarkSentAsync(string id, CancellationToken cancellationToken) =>
+        GuardAsync(() => _index.WriteAsync([Delete(SendRow(id))], cancellationToken), cancellationToken);
+
+    public Task<bool> IsSentAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
+        !(await _table.GetEntityIfExistsAsync<TableEntity>(IndexPartition, SendRow(id), ["RowKey"], cancellationToken)).HasValue, cancellationToken);
+
+    public IAsyncEnumerable<string> FindUnsentBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        FindAsync(SendFilter(cutoff), row => JobIdOfSend(row.RowKey), cancellationToken);
+
+    public Task ForgetUnsentAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var marker = await _table.GetEntityIfExistsAsync<TableEntity>(IndexPartition, SendRow(id), ["CreatedAt"], cancellationToken);
+        if (!marker.HasValue) return;
+        await _table.DeleteEntityAsync(IndexPartition, IndexRow(marker.Value!.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(IndexPartition, WorkRow(id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(IndexPartition, SendRow(id), ETag.All, cancellationToken);
     }, cancellationToken);
 
     // A stored time may come back rounded; two submits of one key within the same millisecond count as one.
@@ -117,8 +135,7 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
             return false;
         }
 
-        await _table.DeleteEntityAsync(IndexPartition, IndexRow(job.CreatedAt, job.Id), ETag.All, cancellationToken);
-        await _table.DeleteEntityAsync(IndexPartition, WorkRow(job.Id), ETag.All, cancellationToken);
+        await _index.WriteAsync([Delete(IndexRow(job.CreatedAt, job.Id)), Delete(WorkRow(job.Id)), Delete(SendRow(job.Id))], cancellationToken);
         return true;
     }, cancellationToken);
 
@@ -136,6 +153,7 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         if (rows.SingleOrDefault(r => r.RowKey == JobRow) is not { } jobRow) return;
         await _table.DeleteEntityAsync(IndexPartition, IndexRow(jobRow.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
         await _table.DeleteEntityAsync(IndexPartition, WorkRow(id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(IndexPartition, SendRow(id), ETag.All, cancellationToken);
         await _table.DeleteEntityAsync(id, JobRow, ETag.All, cancellationToken);
     }, cancellationToken);
 
@@ -210,6 +228,12 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
             var first = (await _table.GetEntityAsync<TableEntity>(IdempotencyPartition, claim.KeyHash, cancellationToken: cancellationToken)).Value;
             return new IdempotencyClaim(claim.KeyHash, first.GetString("JobId"), first.GetString("Fingerprint"));
         }
+    }, cancellationToken);
+
+    public Task<IdempotencyClaim?> FindIdempotencyClaimAsync(string keyHash, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(IdempotencyPartition, keyHash, cancellationToken: cancellationToken);
+        return row.HasValue ? new IdempotencyClaim(keyHash, row.Value!.GetString("JobId"), row.Value!.GetString("Fingerprint")) : null;
     }, cancellationToken);
 
     /// <summary>
@@ -289,21 +313,22 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         return purged;
     }, cancellationToken);
 
-    public IAsyncEnumerable<string> FindQueuedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        FindJobsAsync(TableClient.CreateQueryFilter($"RowKey eq {JobRow} and Status eq {JobStatus.Queued.ToString()} and CreatedAt lt {cutoff}"), cancellationToken);
-
     public IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        FindJobsAsync(TableClient.CreateQueryFilter($"RowKey eq {JobRow} and CompletedAt lt {cutoff}"), cancellationToken);
+        FindAsync(TableClient.CreateQueryFilter($"RowKey eq {JobRow} and CompletedAt lt {cutoff}"), row => row.PartitionKey, cancellationToken);
 
-    /// <summary>The ids of the jobs whose rows match <paramref name="filter"/>, across every job's partition.</summary>
-    private async IAsyncEnumerable<string> FindJobsAsync(string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>What <paramref name="idOf"/> reads from each row that matches <paramref name="filter"/>: a job's id.</summary>
+    private async IAsyncEnumerable<string> FindAsync(string filter, Func<TableEntity, string> idOf, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var pages = _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
+        await using var pages = _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
         while (await GuardAsync(async () => await pages.MoveNextAsync(), cancellationToken))
         {
-            foreach (var row in pages.Current.Values) yield return row.PartitionKey;
+            foreach (var row in pages.Current.Values) yield return idOf(row);
         }
     }
+
+    private static TableTransactionAction Upsert(TableEntity entity) => new(TableTransactionActionType.UpsertReplace, entity);
+
+    private static TableTransactionAction Delete(string indexRow) => new(TableTransactionActionType.Delete, new TableEntity(IndexPartition, indexRow), ETag.All);
 
     /// <summary>One entity-group transaction deleting rows of one partition (at most <see cref="TableLimits.MaxBatch"/>).</summary>
     private Task DeleteAllAsync(IEnumerable<ITableEntity> rows, CancellationToken cancellationToken) =>

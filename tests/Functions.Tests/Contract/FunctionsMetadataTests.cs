@@ -52,7 +52,8 @@ public sealed class FunctionsMetadataTests
         var trigger = Trigger("PurgeFinishedJobs", "timerTrigger");
 
         Assert.Equal("0 17 * * * *", trigger["schedule"]!.GetValue<string>());
-        Assert.Equal("0 */15 * * * *", Trigger("RequeueStrandedJobs", "timerTrigger")["schedule"]!.GetValue<string>());
+        Assert.Equal("*/30 * * * * *", Trigger("RequeueStrandedJobs", "timerTrigger")["schedule"]!.GetValue<string>());
+        Assert.Equal("0 */15 * * * *", Trigger("ForgetFinishedWork", "timerTrigger")["schedule"]!.GetValue<string>());
     }
 
     [Fact]
