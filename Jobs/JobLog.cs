@@ -17,6 +17,12 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Warning, "Job {JobId} queued, but its mark as not yet sent was not removed; RequeueStrandedJobs may send it a second message")]
     public static partial void SentMarkKept(ILogger logger, Exception exception, string jobId);
 
+    [LoggerMessage(LogLevel.Information, "Submit path warmed up in {Milliseconds} ms")]
+    public static partial void WarmedUp(ILogger logger, long milliseconds);
+
+    [LoggerMessage(LogLevel.Warning, "Submit path not warmed up: storage did not answer; the first submits will wait for it")]
+    public static partial void WarmupFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(LogLevel.Warning, "Job {JobId} accepted; its wait was cut short: storage did not answer")]
     public static partial void WaitCutShort(ILogger logger, Exception exception, string jobId);
 

@@ -22,6 +22,7 @@ public static class JobsServiceCollectionExtensions
 
         services.AddSingleton<JobPricing>();
         services.AddSingleton<SubmitLimiter>();
+        services.AddHostedService<SubmitWarmup>();
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<JobService>();
 
