@@ -15,6 +15,9 @@ public static class ErrorKinds
     /// <summary>An answer the contract does not allow: unreadable body, unknown status, 202 with no way to find the job.</summary>
     public const string BadResponse = "bad response";
 
+    /// <summary>A 503 that says the job may exist: the app could not tell whether it kept it. Resent with its key, but never clean.</summary>
+    public const string InDoubt = "503 may exist";
+
     /// <summary>The run's deadline (or Ctrl+C) cut a submission short before the job was accepted.</summary>
     public const string Deadline = "deadline";
 }

@@ -63,7 +63,8 @@ public static class LoadCommand
 
     public static readonly Option<bool> RetryBusy = new("--retry-busy")
     {
-        Description = "Resubmit a job answered 503 or 429 after its Retry-After, instead of counting it as an error.",
+        Description = "Resubmit a job answered 503 or 429 after its Retry-After, with its Idempotency-Key, as a good client does (default); --retry-busy false counts them as errors.",
+        DefaultValueFactory = _ => true,
     };
 
     static LoadCommand()

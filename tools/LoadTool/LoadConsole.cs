@@ -45,7 +45,7 @@ public static class LoadConsole
     public static void Write(IAnsiConsole console, LoadReport report)
     {
         console.WriteLine();
-        console.MarkupLineInterpolated($"Jobs: requested {report.Requested}, submitted {report.Submitted}, accepted {report.Accepted}, completed {report.Completed}, lost {report.Lost}, not submitted {report.NotSubmitted}");
+        console.MarkupLineInterpolated($"Jobs: requested {report.Requested}, submitted {report.Submitted}, accepted {report.Accepted} ({report.AcceptedFirstTry} at the first try), completed {report.Completed}, lost {report.Lost}, not submitted {report.NotSubmitted}");
         if (report.FinalStatuses.Count > 0)
             console.MarkupLineInterpolated($"Final status: {Join(report.FinalStatuses)}");
         if (report.FailureCodes.Count > 0)
@@ -54,6 +54,7 @@ public static class LoadConsole
 
         var latency = new Table().AddColumns("latency", "count", "p50", "p90", "p99", "max");
         foreach (var column in latency.Columns.Skip(1)) column.RightAligned();
+        AddLatency(latency, "first answer", report.FirstAnswerLatency);
         AddLatency(latency, "submit", report.SubmitLatency);
         AddLatency(latency, "completion", report.CompletionLatency);
         console.Write(latency);

@@ -13,10 +13,10 @@ public sealed record LoadOptions(
     int WaitSeconds = 30,
     TimeSpan? Timeout = null,
     TimeSpan? RequestTimeout = null,
-    bool RetryBusy = false)
+    bool RetryBusy = true)
 {
     public const int MaxJobs = 100_000;
-    public const int MaxConcurrency = 1_000;
+    public const int MaxConcurrency = 5_000;
 
     /// <summary>The whole run stops here; jobs accepted but not finished by then are lost.</summary>
     public TimeSpan RunTimeout => Timeout ?? TimeSpan.FromMinutes(5);

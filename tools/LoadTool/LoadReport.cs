@@ -7,6 +7,7 @@ public sealed record LoadReport(
     int Requested,
     int Submitted,
     int Accepted,
+    int AcceptedFirstTry,
     int NotSubmitted,
     int Lost,
     IReadOnlyDictionary<string, int> FinalStatuses,
@@ -15,7 +16,8 @@ public sealed record LoadReport(
     IReadOnlyDictionary<string, int> BusyRetries,
     TimeSpan Elapsed,
     LatencySummary SubmitLatency,
-    LatencySummary CompletionLatency)
+    LatencySummary CompletionLatency,
+    LatencySummary FirstAnswerLatency)
 {
     /// <summary>Every job accepted and succeeded, and no request failed.</summary>
     public const int ExitSuccess = 0;

@@ -23,6 +23,7 @@ public sealed class LoadRunner
     private readonly LoadTally tally;
     private readonly TimeProvider time;
     private readonly ConcurrentDictionary<string, long> lastSubmitAttempt = new();
+    private readonly ConcurrentDictionary<string, long> firstSubmitAttempt = new();
 
     public LoadRunner(HttpClient http, LoadOptions options, TimeProvider? time = null)
     {
@@ -93,10 +94,11 @@ public sealed class LoadRunner
     {
         // The tool's own key tells this submit's retries from the others', for its latency.
         var key = Guid.NewGuid().ToString("N");
+        firstSubmitAttempt[key] = submitStarted;
         try
         {
             var operation = await submitter.SubmitAsync(options.Kind, options.Input, key, stop);
-            tally.Accepted(SubmitLatency(key, submitStarted));
+            tally.Accepted(SubmitLatency(key, submitStarted), firstTry: FirstAnswer(key));
             return operation;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -107,7 +109,7 @@ public sealed class LoadRunner
         catch (JobsApiException e) when (e.Status is >= 200 and < 300)
         {
             // Accepted, but with an answer that does not say which job: it cannot be followed.
-            tally.Accepted(SubmitLatency(key, submitStarted));
+            tally.Accepted(SubmitLatency(key, submitStarted), firstTry: FirstAnswer(key));
             tally.Error(ErrorKinds.BadResponse, Describe(HttpMethod.Post, "/api/jobs", e));
             tally.Lost(Queued);
         }
@@ -118,6 +120,7 @@ public sealed class LoadRunner
         }
         finally
         {
+            FirstAnswer(key);
             lastSubmitAttempt.TryRemove(key, out _);
         }
 
@@ -151,6 +154,14 @@ public sealed class LoadRunner
         }
     }
 
+    /// <summary>Records the time to a submit's first answer, once; true when this is that first answer.</summary>
+    private bool FirstAnswer(string key)
+    {
+        if (!firstSubmitAttempt.TryRemove(key, out var started)) return false;
+        tally.FirstAnswer(Stopwatch.GetElapsedTime(started));
+        return true;
+    }
+
     /// <summary>The accepted POST's own round trip: from the start of the last attempt, so busy retries are not in it.</summary>
     private TimeSpan SubmitLatency(string key, long firstAttempt)
     {
@@ -163,15 +174,23 @@ public sealed class LoadRunner
     private void Retried(JobsRetry retry)
     {
         if (retry.IdempotencyKey is { } key)
+        {
+            FirstAnswer(key);
             lastSubmitAttempt[key] = Stopwatch.GetTimestamp() + (long)(retry.Delay.TotalSeconds * Stopwatch.Frequency);
-        if (retry.Method == HttpMethod.Post && options.RetryBusy && retry.Failure is JobsApiException { Status: 503 or 429 } busy)
+        }
+
+        if (retry.Method == HttpMethod.Post && options.RetryBusy && retry.Failure is JobsApiException { Status: 503 or 429 } busy && !IsInDoubt(busy))
             tally.BusyRetry(busy.Status.ToString(CultureInfo.InvariantCulture));
         else if (Classify(retry.Failure) is { } kind)
             tally.Error(kind, Describe(retry.Method, retry.RequestUri.AbsolutePath, retry.Failure));
     }
 
+    /// <summary>A refusal that does not say whether the job was kept ("Job may exist", with its id): never a clean one.</summary>
+    private static bool IsInDoubt(JobsApiException answer) => answer.Status == 503 && answer.Extensions.ContainsKey("jobId");
+
     private static string? Classify(Exception error) => error switch
     {
+        JobsApiException answer when IsInDoubt(answer) => ErrorKinds.InDoubt,
         JobsApiException { Status: >= 200 and < 300 } => ErrorKinds.BadResponse,
         JobsApiException answer => answer.Status.ToString(CultureInfo.InvariantCulture),
         TimeoutException => ErrorKinds.Timeout,

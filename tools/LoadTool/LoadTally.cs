@@ -15,7 +15,8 @@ internal sealed class LoadTally(int requested)
     private readonly Dictionary<string, int> busyRetries = [];
     private readonly List<TimeSpan> submitLatencies = [];
     private readonly List<TimeSpan> completionLatencies = [];
-    private int submitted, accepted, notSubmitted, lost, queued, running, rejected;
+    private readonly List<TimeSpan> firstAnswerLatencies = [];
+    private int submitted, accepted, acceptedFirstTry, notSubmitted, lost, queued, running, rejected;
 
     public void NotSubmitted() { lock (gate) notSubmitted++; }
 
@@ -24,11 +25,12 @@ internal sealed class LoadTally(int requested)
     /// <summary>A submitted job that will never be accepted (its error is recorded separately).</summary>
     public void Rejected() { lock (gate) rejected++; }
 
-    public void Accepted(TimeSpan submitLatency)
+    public void Accepted(TimeSpan submitLatency, bool firstTry)
     {
         lock (gate)
         {
             accepted++;
+            if (firstTry) acceptedFirstTry++;
             queued++;
             submitLatencies.Add(submitLatency);
         }
@@ -75,6 +77,9 @@ internal sealed class LoadTally(int requested)
             errors[kind] = errors.TryGetValue(kind, out var count) ? count with { Count = count.Count + 1 } : new ErrorCount(1, example);
     }
 
+    /// <summary>The first answer to a submit, accepted or not.</summary>
+    public void FirstAnswer(TimeSpan latency) { lock (gate) firstAnswerLatencies.Add(latency); }
+
     public void BusyRetry(string status) { lock (gate) busyRetries[status] = busyRetries.GetValueOrDefault(status) + 1; }
 
     public LoadProgress Progress()
@@ -90,10 +95,10 @@ internal sealed class LoadTally(int requested)
     public LoadReport Report(TimeSpan elapsed)
     {
         lock (gate)
-            return new(requested, submitted, accepted, notSubmitted, lost,
+            return new(requested, submitted, accepted, acceptedFirstTry, notSubmitted, lost,
                 new Dictionary<string, int>(finalStatuses), new Dictionary<string, int>(failureCodes),
                 new Dictionary<string, ErrorCount>(errors), new Dictionary<string, int>(busyRetries),
-                elapsed, LatencySummary.From(submitLatencies), LatencySummary.From(completionLatencies));
+                elapsed, LatencySummary.From(submitLatencies), LatencySummary.From(completionLatencies), LatencySummary.From(firstAnswerLatencies));
     }
 
     private void Leave(string pending)

@@ -72,6 +72,8 @@ public sealed class LoadRunnerTests
         Assert.True(api.BusyAnswers > 0);
         Assert.Equal(api.BusyAnswers, report.BusyRetries["429"]);
         Assert.Equal((30, 30, 30), (report.Accepted, report.Succeeded, api.JobCount));
+        Assert.InRange(report.AcceptedFirstTry, 30 - api.BusyAnswers, 29);
+        Assert.Equal(30, report.FirstAnswerLatency.Count);
         // Each job's resubmits carry its one Idempotency-Key.
         Assert.Equal(30, api.Requests.Where(r => r.Method == "POST").Select(r => r.IdempotencyKey).Distinct().Count());
         Assert.Empty(report.Errors);
@@ -79,16 +81,17 @@ public sealed class LoadRunnerTests
     }
 
     [Fact]
-    public async Task RunAsync_AnswersLostAfterStoringWithRetryBusy_NoJobIsCreatedTwice()
+    public async Task RunAsync_AnswersInDoubtWithRetryBusy_ResendsThemCountsThemApartAsErrorsAndCreatesNoJobTwice()
     {
         await using var api = await FakeJobApi.StartAsync(new FakeJobApiBehavior { LosesAnswer = attempt => attempt % 4 == 0 });
 
         var report = await RunAsync(api, jobs: 20, concurrency: 4, retryBusy: true);
 
-        Assert.True(report.BusyRetries["503"] > 0);
-        Assert.Equal(api.SubmissionAttempts - 20, report.BusyRetries["503"]);
+        Assert.Equal(api.SubmissionAttempts - 20, report.Errors[ErrorKinds.InDoubt].Count);
+        Assert.Empty(report.BusyRetries);
         Assert.Equal((20, 20, 20), (report.Accepted, report.Succeeded, api.JobCount));
-        Assert.Equal(LoadReport.ExitSuccess, report.ExitCode);
+        Assert.InRange(report.AcceptedFirstTry, 20 - report.Errors[ErrorKinds.InDoubt].Count, 19);
+        Assert.Equal(LoadReport.ExitErrors, report.ExitCode);
     }
 
     [Fact]
@@ -183,7 +186,7 @@ public sealed class LoadRunnerTests
         bound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var closedPort = ((IPEndPoint)bound.LocalEndPoint!).Port;
         using var http = new HttpClient();
-        var runner = new LoadRunner(http, new LoadOptions(new Uri($"http://127.0.0.1:{closedPort}"), 4, 2, "primes", PrimesInput));
+        var runner = new LoadRunner(http, new LoadOptions(new Uri($"http://127.0.0.1:{closedPort}"), 4, 2, "primes", PrimesInput, RetryBusy: false));
 
         var report = await runner.RunAsync(CancellationToken.None);
 
