@@ -27,6 +27,13 @@ public sealed partial class Azurite : IAsyncDisposable
 
     public int TablePort { get; }
 
+    /// <summary>The CPU time Azurite's process has used so far.</summary>
+    public TimeSpan ProcessorTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
