@@ -39,12 +39,14 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("""{"kind":"\ud800","input":{"limit":10}}""", "body")]
     [InlineData("""{"kind":"primes","input":{"\udc00x":1,"limit":10}}""", "body")]
     [InlineData("""{"\ud800":1,"kind":"primes","input":{"limit":10}}""", "body")]
-    public async Task Submit_BadBody_Answers400NamingTheField(string body, string field)
+    public async Task Submit_BadBody_Answers400NamingTheFieldAndStoresNothing(string body, string field)
     {
-        var answer = await _app.PostJobAsync(body);
+        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
+
+        var answer = await _app.PostJobAsync(body, headers: JobLifecycleTests.NewKey());
 
         AssertProblem(answer, 400, field);
-        Assert.Null((await _app.RawJobsQueue.PeekMessageAsync()).Value);
+        await census.AssertUnchangedAsync();
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class CostTests(AzuriteFixture azurite)
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public async Task Submit_AtTheCap_IsAcceptedAndJustOverIsRefusedNamingTheFieldAndTheLargestThatFits(string kindName, string baseInput)
+    public async Task Submit_AtTheCap_IsAcceptedAndJustOverIsRefusedNamingTheFieldAndTheLargestThatFitsAndStoringNothing(string kindName, string baseInput)
     {
         await using var app = new FunctionApp(azurite.ConnectionString, new Dictionary<string, string?> { ["Jobs:MaxJobCoreSeconds"] = "10" });
         var kind = app.Services.GetRequiredService<ComputeKinds>().Find(kindName)!;
@@ -60,12 +60,14 @@ public sealed class CostTests(AzuriteFixture azurite)
         var largest = CostCap.LargestFitting(kind, With(baseInput, field, (long)kind.Description.Input.Single(f => f.Name == field).Maximum!), TimeSpan.FromSeconds(10))!.Value;
 
         var atCap = await app.PostJobAsync(Job(kindName, With(baseInput, field, largest)));
-        var over = await app.PostJobAsync(Job(kindName, With(baseInput, field, largest + 1)));
+        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
+        var over = await app.PostJobAsync(Job(kindName, With(baseInput, field, largest + 1)), headers: JobLifecycleTests.NewKey());
 
         Assert.Equal(202, atCap.Status);
         Assert.InRange(atCap.Json.GetProperty("estimate").GetProperty("coreSeconds").GetDouble(), 0, 10);
         BadInputTests.AssertProblem(over, 400, $"input.{field}");
         Assert.Contains($"The largest {field} that fits is {largest}.", over.Json.GetProperty("detail").GetString());
+        await census.AssertUnchangedAsync();
         await app.DeleteAsync(Routes.JobPath(atCap.Json.GetProperty("id").GetString()!));
     }
 
@@ -102,8 +104,10 @@ public sealed class CostTests(AzuriteFixture azurite)
         Assert.InRange(searched, 1_000_000, 2_400_000);
     }
 
-    [Fact]
-    public async Task Admission_RefusesByWorkQueued_AndAcceptsAgainAsItDrains()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Admission_RefusesByWorkQueuedStoringNothing_AndAcceptsAgainAsItDrains(bool withIdempotencyKey)
     {
         // Started in the past: the clock runs ahead as the test goes, and the listing's newest jobs must stay the other tests'.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-10));
@@ -132,10 +136,12 @@ public sealed class CostTests(AzuriteFixture azurite)
             clock.Advance(SharedReading<int>.Staleness);
         }
 
-        var refused = await app.PostJobAsync(Body);
+        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
+        var refused = await app.PostJobAsync(Body, headers: withIdempotencyKey ? JobLifecycleTests.NewKey() : null);
         Assert.Equal(503, refused.Status);
         Assert.NotNull(refused.Header("Retry-After"));
         Assert.Contains("core-seconds", refused.Json.GetProperty("detail").GetString());
+        await census.AssertUnchangedAsync();
 
         await app.DeleteAsync(Routes.JobPath(accepted[0]));
         clock.Advance(SharedReading<int>.Staleness);
