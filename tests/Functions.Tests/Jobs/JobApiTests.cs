@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Functions.Compute;
 using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
+using Functions.Tests.Reliability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -146,19 +148,33 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cancel_RunningJob_StopsTheComputation()
+    public async Task Cancel_RunningJob_StopsTheComputationWithinTwoProgressIntervals()
     {
-        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":10000000000000}}""");
-        var message = FunctionApp.DecodeAsHost((await _app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText);
-        var computing = _app.Compute.Compute(message, CancellationToken.None);
+        // "canceled" is written by the DELETE itself; only the computation seeing its token canceled shows it stopped.
+        var sequence = new SequenceKind();
+        await using var app = new FunctionApp(azurite.ConnectionString, RangeComputationTests.Settings, services => services.AddSingleton<IComputeKind>(sequence));
+        await app.ClearQueuesAsync();
+        var id = await app.SubmitAsync(RangeComputationTests.LongJob);
+        var hold = sequence.HoldNext(RangeComputationTests.Threads);
+        var message = FunctionApp.DecodeAsHost((await app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText);
         // Only this invocation may run: pumping the queue meanwhile could pick up the job's range messages.
-        await FunctionApp.WaitUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Running, Deadline);
+        var computing = app.Compute.Compute(message, CancellationToken.None);
+        try
+        {
+            await hold.AllHeld.WaitAsync(Deadline);
+            Assert.Equal(JobStatus.Running, await app.StatusAsync(id));
 
-        var cancel = await _app.DeleteAsync(Routes.JobPath(id));
+            var cancel = await app.DeleteAsync(Routes.JobPath(id));
 
-        Assert.Equal("canceled", cancel.Json.GetProperty("status").GetString());
-        await computing.WaitAsync(Deadline);
-        Assert.Equal(JobStatus.Canceled, await _app.StatusAsync(id));
+            Assert.Equal("canceled", cancel.Json.GetProperty("status").GetString());
+            await Task.WhenAll(hold.Canceled, computing).WaitAsync(RangeComputationTests.TwoProgressIntervals);
+        }
+        finally
+        {
+            hold.Release();
+        }
+
+        Assert.Equal(JobStatus.Canceled, await app.StatusAsync(id));
     }
 
     [Fact]
