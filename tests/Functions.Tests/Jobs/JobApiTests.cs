@@ -106,12 +106,25 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetWithWait_JobStillQueued_Answers202WhenTheWaitEnds()
+    public async Task GetWithWait_JobStillQueued_HoldsForTheWaitThenAnswers202()
     {
-        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":100}}""");
+        // On a clock that moves only when the test moves it, a wait that is honoured cannot answer before it has gone by.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var reads = new StoreCalls();
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            reads.Register(services);
+        });
+        var id = await app.SubmitAsync("""{"kind":"primes","input":{"limit":100}}""");
+        var waiting = app.GetAsync(Routes.JobPath(id) + "?wait=3");
 
-        var answer = await _app.GetAsync(Routes.JobPath(id) + "?wait=1");
+        await AdvanceAsync(clock, reads, TimeSpan.FromMilliseconds(2900));
+        Assert.False(waiting.IsCompleted, "answered before the 3 s wait was over");
+        await AdvanceAsync(clock, reads, TimeSpan.FromMilliseconds(200));
+        var answer = await waiting.WaitAsync(Deadline);
 
+        Assert.True(reads.Of(nameof(IJobStore.GetAsync)) > 1, "the wait read the job again while it lasted");
         Assert.Equal(202, answer.Status);
         Assert.Equal("queued", answer.Json.GetProperty("status").GetString());
         Assert.NotNull(answer.Header("Retry-After"));
@@ -280,5 +293,16 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
         Assert.Equal(job.GetProperty("result").GetProperty("pngBytes").GetInt32(), (await png.Content.ReadAsByteArrayAsync()).Length);
         Assert.Equal(404, (int)(await http.GetAsync("/api/nothing")).StatusCode);
+    }
+
+    /// <summary>Moves the clock in steps of 100 ms, letting the reads each step starts finish before the next.</summary>
+    private static async Task AdvanceAsync(FakeTimeProvider clock, StoreCalls reads, TimeSpan span)
+    {
+        for (var moved = TimeSpan.Zero; moved < span; moved += TimeSpan.FromMilliseconds(100))
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+            await reads.SettledAsync();
+        }
     }
 }
