@@ -58,6 +58,20 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         if (_azurite is not null) await _azurite.DisposeAsync();
     }
 
+    /// <summary>Waits until the host has taken and settled every message on the jobs queue and the poison queue.</summary>
+    public async Task WaitUntilQueuesEmptyAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        foreach (var name in new[] { "jobs", "jobs-poison" })
+        {
+            var queue = Queues.GetQueueClient(name);
+            // The count includes the messages an invocation holds: it is 0 once the host has deleted or moved every one.
+            // The host creates the poison queue with its first poisoned message.
+            while ((await queue.ExistsAsync(timeout.Token)).Value && (await queue.GetPropertiesAsync(timeout.Token)).Value.ApproximateMessagesCount > 0)
+                await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token);
+        }
+    }
+
     /// <summary>The last lines the host printed, for a failure message.</summary>
     public string RecentOutput => string.Join('\n', _output.TakeLast(60));
 
