@@ -75,6 +75,9 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
     /// <summary>The last lines the host printed, for a failure message.</summary>
     public string RecentOutput => string.Join('\n', _output.TakeLast(60));
 
+    /// <summary>The lines the host (and the worker through it) printed, the last few thousand.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
     private Process StartHost(string func, string app, int port, string storage)
     {
         var info = new ProcessStartInfo(func)
@@ -90,6 +93,8 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         info.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
         // Small ranges, so a large job holds the one-message-at-a-time queue for seconds, not a minute.
         info.Environment["Compute__InvocationBudgetSeconds"] = "5";
+        // The kind that fails every attempt, so a message reaches the poison queue through the host's own retries.
+        info.Environment["Compute__TestKinds"] = "true";
         info.Environment.Remove("APPLICATIONINSIGHTS_CONNECTION_STRING");
 
         var host = Process.Start(info) ?? throw new InvalidOperationException($"{func} did not start.");
@@ -129,7 +134,7 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
     {
         if (line is null) return;
         _output.Enqueue(line);
-        while (_output.Count > 500) _output.TryDequeue(out _);
+        while (_output.Count > 5000) _output.TryDequeue(out _);
     }
 
     /// <summary>FUNC_PATH when set (then it must exist: a CI that asks for the tests must not skip them), else func on PATH.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Functions.Tests.Fixtures;
 
 namespace Functions.EndToEndTests;
 
@@ -152,20 +153,22 @@ public sealed class JobApiEndToEndTests(FunctionsHostFixture host)
     }
 
     [SkippableFact]
-    public async Task PoisonMessage_ForALiveJob_FailsItAsRetriesExhausted()
+    public async Task FailingEveryAttempt_TheHostPoisonsTheMessageAndTheJobFailsAsRetriesExhausted()
     {
         SkipWithoutHost();
-        using var submit = await SubmitAsync(LongJob);
-        var job = await JsonAsync(submit);
-        var id = job.GetProperty("id").GetString()!;
-
-        // No kind fails on purpose, so the test stands in for the host giving up on a message after maxDequeueCount
-        // attempts: the same message, moved to the poison queue, is what FailPoisoned receives.
-        await host.Queues.GetQueueClient("jobs-poison").SendMessageAsync($$"""{"jobId":"{{id}}"}""");
+        // The test kind fails every attempt: the host retries it maxDequeueCount times, then moves it to jobs-poison.
+        using var submit = await SubmitAsync("""{"kind":"failing","input":{"chunks":1}}""");
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var id = (await JsonAsync(submit)).GetProperty("id").GetString()!;
 
         var failed = await PollUntilFinishedAsync(submit.Headers.Location!.ToString());
+        await host.WaitUntilQueuesEmptyAsync(Deadline);
+
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Equal("retries-exhausted", failed.GetProperty("error").GetProperty("code").GetString());
+        // The app logs each failed attempt with the job's id (JobLog.AttemptFailed).
+        var attempts = host.Output.Count(line => line.Contains($"Job {id} range 0 failed on this attempt", StringComparison.Ordinal));
+        Assert.True(attempts == HostJson.MaxDequeueCount, $"{attempts} failed attempts of {id} in the host's output:\n{host.RecentOutput}");
     }
 
     private void SkipWithoutHost() => Skip.If(host.SkipReason is not null, host.SkipReason);
