@@ -23,4 +23,7 @@ public sealed class ComputeOptions
 
     /// <summary>The compute threads' scheduling priority: <c>idle</c>, <c>low</c> or <c>normal</c>.</summary>
     public ComputePriority Priority { get; set; } = ComputePriority.Idle;
+
+    /// <summary>Registers the test-only kinds (<see cref="FailingKind"/>) for the end-to-end tests; never set in Azure.</summary>
+    public bool TestKinds { get; set; }
 }

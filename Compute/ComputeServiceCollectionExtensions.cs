@@ -33,6 +33,8 @@ public static class ComputeServiceCollectionExtensions
         services.AddSingleton<IComputeKind, PrimesKind>();
         services.AddSingleton<IComputeKind, MandelbrotKind>();
         services.AddSingleton<IComputeKind, HashSearchKind>();
+        if (configuration.GetSection(ComputeOptions.Section).GetValue<bool>(nameof(ComputeOptions.TestKinds)))
+            services.AddSingleton<IComputeKind, FailingKind>();
         return services;
     }
 }

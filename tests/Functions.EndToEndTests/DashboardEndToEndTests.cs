@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using Functions.Tests.Dashboard;
 using Functions.Tests.Fixtures;
 using static Microsoft.Playwright.Assertions;
@@ -53,24 +52,24 @@ public sealed class DashboardEndToEndTests(FunctionsHostFixture host, Browser br
     public async Task EventStream_ArrivesEventByEventThroughTheHost()
     {
         SkipWithoutHost();
-        using var submit = await Http.PostAsync("/api/jobs", new StringContent("""{"kind":"primes","input":{"limit":30000000000}}""", Encoding.UTF8, "application/json"));
-        var id = JsonDocument.Parse(await submit.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        // Minutes of work: it ends only when the test cancels it, after the first event is in, so no machine is too fast.
+        using var submit = await Http.PostAsync("/api/jobs", new StringContent("""{"kind":"primes","input":{"limit":1000000000000}}""", Encoding.UTF8, "application/json"));
+        var location = submit.Headers.Location!.ToString();
         using var timeout = new CancellationTokenSource(Deadline);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/jobs/{id}/events");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{location}/events");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        // A host that buffered the stream to its end would hold this event until the job ended, which it cannot yet.
         var first = await stream.NextEventAsync(timeout.Token);
-        // The first event is here while the job is still going: the host passes each event on as it is written.
-        var statusNow = JsonDocument.Parse(await Http.GetStringAsync($"/api/jobs/{id}", timeout.Token)).RootElement.GetProperty("status").GetString();
+        using var cancel = await Http.DeleteAsync(location, timeout.Token);
         var rest = await stream.ToEndAsync(timeout.Token);
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("job", first!.Type);
-        Assert.NotEqual("succeeded", statusNow);
-        Assert.Equal(("done", "succeeded"), (rest[^1].Type, rest[^1].Status));
-        Assert.Equal(1_300_005_926, rest[^1].Json.GetProperty("result").GetProperty("count").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal(("done", "canceled"), (rest[^1].Type, rest[^1].Status));
     }
 
     [SkippableFact]

@@ -58,8 +58,25 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         if (_azurite is not null) await _azurite.DisposeAsync();
     }
 
+    /// <summary>Waits until the host has taken and settled every message on the jobs queue and the poison queue.</summary>
+    public async Task WaitUntilQueuesEmptyAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        foreach (var name in new[] { "jobs", "jobs-poison" })
+        {
+            var queue = Queues.GetQueueClient(name);
+            // The count includes the messages an invocation holds: it is 0 once the host has deleted or moved every one.
+            // The host creates the poison queue with its first poisoned message.
+            while ((await queue.ExistsAsync(timeout.Token)).Value && (await queue.GetPropertiesAsync(timeout.Token)).Value.ApproximateMessagesCount > 0)
+                await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token);
+        }
+    }
+
     /// <summary>The last lines the host printed, for a failure message.</summary>
     public string RecentOutput => string.Join('\n', _output.TakeLast(60));
+
+    /// <summary>The lines the host (and the worker through it) printed, the last few thousand.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
 
     private Process StartHost(string func, string app, int port, string storage)
     {
@@ -76,6 +93,8 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         info.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
         // Small ranges, so a large job holds the one-message-at-a-time queue for seconds, not a minute.
         info.Environment["Compute__InvocationBudgetSeconds"] = "5";
+        // The kind that fails every attempt, so a message reaches the poison queue through the host's own retries.
+        info.Environment["Compute__TestKinds"] = "true";
         info.Environment.Remove("APPLICATIONINSIGHTS_CONNECTION_STRING");
 
         var host = Process.Start(info) ?? throw new InvalidOperationException($"{func} did not start.");
@@ -115,7 +134,7 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
     {
         if (line is null) return;
         _output.Enqueue(line);
-        while (_output.Count > 500) _output.TryDequeue(out _);
+        while (_output.Count > 5000) _output.TryDequeue(out _);
     }
 
     /// <summary>FUNC_PATH when set (then it must exist: a CI that asks for the tests must not skip them), else func on PATH.</summary>

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Functions.Tests.Fixtures;
 
 namespace Functions.EndToEndTests;
 
@@ -28,16 +31,34 @@ public sealed class JobApiEndToEndTests(FunctionsHostFixture host)
     }
 
     [SkippableFact]
-    public async Task Health_StorageUp_AnswersHealthyWithTheDepths()
+    public async Task Health_StorageUp_AnswersHealthyWithTheDepthsTheQueuesHold()
     {
         SkipWithoutHost();
+        await host.WaitUntilQueuesEmptyAsync(Deadline);
+        // Invisible for longer than the test, so the host cannot take them: only the depths count them.
+        var placed = new List<(QueueClient Queue, SendReceipt Receipt)>();
+        foreach (var (name, count) in new[] { ("jobs", 3), ("jobs-poison", 2) })
+        {
+            var queue = host.Queues.GetQueueClient(name);
+            await queue.CreateIfNotExistsAsync();
+            for (var i = 0; i < count; i++)
+                placed.Add((queue, (await queue.SendMessageAsync($$"""{"jobId":"{{new string('e', 32)}}"}""", visibilityTimeout: Deadline)).Value));
+        }
 
-        using var answer = await Http.GetAsync("/api/health");
+        try
+        {
+            using var answer = await Http.GetAsync("/api/health");
 
-        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        var health = await JsonAsync(answer);
-        Assert.Equal("healthy", health.GetProperty("status").GetString());
-        Assert.True(health.GetProperty("depths").GetProperty("jobs").GetInt32() >= 0);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var health = await JsonAsync(answer);
+            Assert.Equal("healthy", health.GetProperty("status").GetString());
+            Assert.Equal(3, health.GetProperty("depths").GetProperty("jobs").GetInt32());
+            Assert.Equal(2, health.GetProperty("depths").GetProperty("poison").GetInt32());
+        }
+        finally
+        {
+            foreach (var (queue, receipt) in placed) await queue.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt);
+        }
     }
 
     [SkippableFact]
@@ -87,7 +108,7 @@ public sealed class JobApiEndToEndTests(FunctionsHostFixture host)
     }
 
     [SkippableFact]
-    public async Task Cancel_LongJob_AnswersCanceledAndStaysCanceled()
+    public async Task Cancel_LongJob_StaysCanceledOnceTheHostHasProcessedItsMessages()
     {
         SkipWithoutHost();
         using var submit = await SubmitAsync(LongJob);
@@ -97,6 +118,8 @@ public sealed class JobApiEndToEndTests(FunctionsHostFixture host)
 
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal("canceled", (await JsonAsync(cancel)).GetProperty("status").GetString());
+        // The job's start message (and any range messages it had fanned out) must have been through the host.
+        await host.WaitUntilQueuesEmptyAsync(Deadline);
         using var after = await Http.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal("canceled", (await JsonAsync(after)).GetProperty("status").GetString());
@@ -130,20 +153,22 @@ public sealed class JobApiEndToEndTests(FunctionsHostFixture host)
     }
 
     [SkippableFact]
-    public async Task PoisonMessage_ForALiveJob_FailsItAsRetriesExhausted()
+    public async Task FailingEveryAttempt_TheHostPoisonsTheMessageAndTheJobFailsAsRetriesExhausted()
     {
         SkipWithoutHost();
-        using var submit = await SubmitAsync(LongJob);
-        var job = await JsonAsync(submit);
-        var id = job.GetProperty("id").GetString()!;
-
-        // No kind fails on purpose, so the test stands in for the host giving up on a message after maxDequeueCount
-        // attempts: the same message, moved to the poison queue, is what FailPoisoned receives.
-        await host.Queues.GetQueueClient("jobs-poison").SendMessageAsync($$"""{"jobId":"{{id}}"}""");
+        // The test kind fails every attempt: the host retries it maxDequeueCount times, then moves it to jobs-poison.
+        using var submit = await SubmitAsync("""{"kind":"failing","input":{"chunks":1}}""");
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var id = (await JsonAsync(submit)).GetProperty("id").GetString()!;
 
         var failed = await PollUntilFinishedAsync(submit.Headers.Location!.ToString());
+        await host.WaitUntilQueuesEmptyAsync(Deadline);
+
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Equal("retries-exhausted", failed.GetProperty("error").GetProperty("code").GetString());
+        // The app logs each failed attempt with the job's id (JobLog.AttemptFailed).
+        var attempts = host.Output.Count(line => line.Contains($"Job {id} range 0 failed on this attempt", StringComparison.Ordinal));
+        Assert.True(attempts == HostJson.MaxDequeueCount, $"{attempts} failed attempts of {id} in the host's output:\n{host.RecentOutput}");
     }
 
     private void SkipWithoutHost() => Skip.If(host.SkipReason is not null, host.SkipReason);

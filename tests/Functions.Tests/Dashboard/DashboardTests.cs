@@ -1,10 +1,8 @@
 using System.Text.RegularExpressions;
-using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
 using Functions.Compute;
 using Functions.Http;
 using Functions.Jobs;
-using Functions.Storage;
 using Functions.Tests.Fixtures;
 using Functions.Tests.Reliability;
 using Microsoft.Extensions.DependencyInjection;
@@ -292,38 +290,6 @@ public sealed class DashboardTests(AzuriteFixture azurite, Browser browser, ITes
         Assert.Equal(0, await page.Page.EvaluateAsync<int>("localStorage.length"));
         Assert.Equal(1, sentKeys.Count(k => k is null));
         Assert.Contains(page.EventStreams, r => r.Url.Contains("code=secret", StringComparison.Ordinal));
-    }
-
-    [SkippableFact]
-    public async Task Screenshot_ForTheReadme()
-    {
-        var (app, server) = await ServeAsync();
-        // A listing of this test's jobs only, not the other tests' leftovers in the shared Azurite.
-        var table = new TableClient(azurite.ConnectionString, StorageNames.JobsTable);
-        await table.CreateIfNotExistsAsync();
-        await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"])) await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
-        await app.SubmitAsync("""{"kind":"hashsearch","input":{"prefix":"hello","difficulty":18}}""");
-        await app.SubmitAsync("""{"kind":"primes","input":{"limit":10000000000}}""");
-        var picture = await app.SubmitAsync("""{"kind":"mandelbrot","input":{"centerX":-0.743643887,"centerY":0.131825904,"scale":0.004,"width":640,"height":400,"maxIterations":1500}}""");
-        await app.PumpUntilAsync(async () => await app.StatusAsync(picture) == JobStatus.Succeeded, Deadline);
-        var running = await app.SubmitAsync("""{"kind":"primes","input":{"limit":3000000000000}}""");
-        await using var listening = app.StartListening();
-        var page = await OpenAsync(server, $"/#job={picture}");
-        await page.Page.WaitForFunctionAsync("() => { const img = document.querySelector('#detail figure img'); return img && img.complete && img.naturalWidth > 0; }", null, new() { Timeout = Ms(Deadline) });
-        await page.Page.WaitForFunctionAsync($"() => (document.querySelector('li[data-id=\"{running}\"] progress')?.value ?? 0) > 0.01", null, new() { Timeout = Ms(Deadline) });
-        await page.FillAsync("primes", ("limit", "100000000000"));
-        await Expect(page.Page.Locator("#estimate")).ToContainTextAsync("core-seconds");
-
-        var file = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOT") == "1"
-            ? RepositoryRoot.File("docs", "dashboard.png")
-            : Path.Combine(AppContext.BaseDirectory, "dashboard.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await page.Page.ScreenshotAsync(new() { Path = file, FullPage = true });
-        await app.DeleteAsync(Routes.JobPath(running));
-
-        output.WriteLine($"screenshot: {file}");
-        Assert.True(new FileInfo(file).Length > 10_000);
-        Assert.Empty(page.Problems);
     }
 
     private async Task<(FunctionApp App, AppServer Server)> ServeAsync(SequenceKind? sequence = null, params (string Key, string Value)[] settings)

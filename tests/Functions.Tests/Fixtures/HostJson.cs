@@ -10,4 +10,7 @@ public static class HostJson
     public static string MessageEncoding => Root["extensions"]?["queues"]?["messageEncoding"]?.GetValue<string>() ?? "base64";
 
     public static int MaxDequeueCount => Root["extensions"]?["queues"]?["maxDequeueCount"]?.GetValue<int>() ?? 5;
+
+    /// <summary>The longest one invocation may run before the host ends it.</summary>
+    public static TimeSpan FunctionTimeout => TimeSpan.Parse(Root["functionTimeout"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
 }

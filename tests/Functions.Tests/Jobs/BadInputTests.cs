@@ -1,6 +1,8 @@
 using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Functions.Tests.Jobs;
 
@@ -39,12 +41,14 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("""{"kind":"\ud800","input":{"limit":10}}""", "body")]
     [InlineData("""{"kind":"primes","input":{"\udc00x":1,"limit":10}}""", "body")]
     [InlineData("""{"\ud800":1,"kind":"primes","input":{"limit":10}}""", "body")]
-    public async Task Submit_BadBody_Answers400NamingTheField(string body, string field)
+    public async Task Submit_BadBody_Answers400NamingTheFieldAndStoresNothing(string body, string field)
     {
-        var answer = await _app.PostJobAsync(body);
+        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
+
+        var answer = await _app.PostJobAsync(body, headers: JobLifecycleTests.NewKey());
 
         AssertProblem(answer, 400, field);
-        Assert.Null((await _app.RawJobsQueue.PeekMessageAsync()).Value);
+        await census.AssertUnchangedAsync();
     }
 
     [Fact]
@@ -132,10 +136,18 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     [Theory]
     [InlineData("""{"jobId":"\ud800"}""")]
     [InlineData("""{"jobId":"0123456789abcdef0123456789abcdef","range":"x","\ud800":1}""")]
-    public async Task QueueMessage_WithEscapedLoneSurrogate_IsDroppedNotThrownOn(string message)
+    public async Task QueueMessage_WithEscapedLoneSurrogate_IsDroppedAsMalformedStoringNothing(string message)
     {
-        Assert.Null(await Record.ExceptionAsync(() => _app.Compute.Compute(message, CancellationToken.None)));
-        Assert.Null(await Record.ExceptionAsync(() => _app.Compute.FailPoisoned(message, CancellationToken.None)));
+        // Valid JSON, but "\ud800" is no text: reading it throws InvalidOperationException, not JsonException.
+        var logs = new RecordingLoggerProvider();
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services => services.AddSingleton<ILoggerProvider>(logs));
+        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
+
+        await app.Compute.Compute(message, CancellationToken.None);
+        await app.Compute.FailPoisoned(message, CancellationToken.None);
+
+        Assert.Equal(2, logs.Records.Count(r => r.EventName == "MalformedMessage"));
+        await census.AssertUnchangedAsync();
     }
 
     [Fact]

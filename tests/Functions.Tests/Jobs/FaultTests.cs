@@ -60,18 +60,23 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Submit_QueueUnreachable_Answers503AndKeepsNoJob()
+    public async Task Submit_SendFailsAfterTheJobIsStored_Answers503AndStoresNothing()
     {
-        var deadQueue = System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, @"QueueEndpoint=[^;]+", "QueueEndpoint=http://127.0.0.1:9/devstoreaccount1");
-        await using var app = new FunctionApp(deadQueue);
-        var jobsBefore = await CountJobRowsAsync(app);
+        // The depth is read and the job row written for real; only the message cannot be sent, so the job must be withdrawn.
+        var queue = new SendRefused();
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services =>
+            services.AddSingleton<IJobQueue>(provider => queue.Over(ActivatorUtilities.CreateInstance<StorageJobQueue>(provider))));
+        await app.ClearQueuesAsync();
+        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
 
         var answer = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""");
 
         Assert.Equal(503, answer.Status);
         Assert.Equal("application/problem+json", answer.ContentType);
         Assert.NotNull(answer.Header("Retry-After"));
-        Assert.Equal(jobsBefore, await CountJobRowsAsync(app));
+        Assert.Equal(1, queue.DepthReads);
+        Assert.Equal(1, queue.SendsRefused);
+        await census.AssertUnchangedAsync();
     }
 
     [Fact]
@@ -99,12 +104,33 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Null((await app.RawJobsQueue.PeekMessageAsync()).Value);
     }
 
-    private static async Task<int> CountJobRowsAsync(FunctionApp app)
+    /// <summary>The app's real queue, except that every send is refused as an unreachable queue service refuses it.</summary>
+    private sealed class SendRefused
     {
-        var tables = app.Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>();
-        await tables.GetTableClient(StorageNames.JobsTable).CreateIfNotExistsAsync();
-        var count = 0;
-        await foreach (var _ in tables.GetTableClient(StorageNames.JobsTable).QueryAsync<Azure.Data.Tables.TableEntity>("RowKey eq 'job'")) count++;
-        return count;
+        private int _depthReads;
+        private int _sendsRefused;
+
+        public int DepthReads => Volatile.Read(ref _depthReads);
+
+        public int SendsRefused => Volatile.Read(ref _sendsRefused);
+
+        public IJobQueue Over(IJobQueue inner) => new Queue(inner, this);
+
+        private sealed class Queue(IJobQueue inner, SendRefused counts) : IJobQueue
+        {
+            public Task SendAsync(JobMessage message, CancellationToken cancellationToken, TimeSpan delay = default)
+            {
+                Interlocked.Increment(ref counts._sendsRefused);
+                throw new StorageUnavailableException("The queue service refused the connection.", unanswered: false);
+            }
+
+            public Task<int> GetJobsDepthAsync(CancellationToken cancellationToken)
+            {
+                Interlocked.Increment(ref counts._depthReads);
+                return inner.GetJobsDepthAsync(cancellationToken);
+            }
+
+            public Task<QueueDepths> GetDepthsAsync(CancellationToken cancellationToken) => inner.GetDepthsAsync(cancellationToken);
+        }
     }
 }

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Functions.Compute;
 using Functions.Http;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
+using Functions.Tests.Reliability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -79,8 +81,10 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var submit = await _app.PostJobAsync("""{"kind":"primes","input":{"limit":10000000000}}""");
         var id = submit.Json.GetProperty("id").GetString()!;
+        // Not a speed test: the bound is the host's own, functionTimeout for each of the job's ranges, run one after another here.
+        var ranges = submit.Json.GetProperty("estimate").GetProperty("ranges").GetInt32();
 
-        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, TimeSpan.FromMinutes(5));
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, HostJson.FunctionTimeout * ranges);
 
         var done = await _app.GetAsync(Routes.JobPath(id));
         Assert.Equal(455052511, done.Json.GetProperty("result").GetProperty("count").GetInt64());
@@ -104,12 +108,25 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetWithWait_JobStillQueued_Answers202WhenTheWaitEnds()
+    public async Task GetWithWait_JobStillQueued_HoldsForTheWaitThenAnswers202()
     {
-        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":100}}""");
+        // On a clock that moves only when the test moves it, a wait that is honoured cannot answer before it has gone by.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var reads = new StoreCalls();
+        await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            reads.Register(services);
+        });
+        var id = await app.SubmitAsync("""{"kind":"primes","input":{"limit":100}}""");
+        var waiting = app.GetAsync(Routes.JobPath(id) + "?wait=3");
 
-        var answer = await _app.GetAsync(Routes.JobPath(id) + "?wait=1");
+        await AdvanceAsync(clock, reads, TimeSpan.FromMilliseconds(2900));
+        Assert.False(waiting.IsCompleted, "answered before the 3 s wait was over");
+        await AdvanceAsync(clock, reads, TimeSpan.FromMilliseconds(200));
+        var answer = await waiting.WaitAsync(Deadline);
 
+        Assert.True(reads.Of(nameof(IJobStore.GetAsync)) > 1, "the wait read the job again while it lasted");
         Assert.Equal(202, answer.Status);
         Assert.Equal("queued", answer.Json.GetProperty("status").GetString());
         Assert.NotNull(answer.Header("Retry-After"));
@@ -146,19 +163,33 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cancel_RunningJob_StopsTheComputation()
+    public async Task Cancel_RunningJob_StopsTheComputationWithinTwoProgressIntervals()
     {
-        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":10000000000000}}""");
-        var message = FunctionApp.DecodeAsHost((await _app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText);
-        var computing = _app.Compute.Compute(message, CancellationToken.None);
+        // "canceled" is written by the DELETE itself; only the computation seeing its token canceled shows it stopped.
+        var sequence = new SequenceKind();
+        await using var app = new FunctionApp(azurite.ConnectionString, RangeComputationTests.Settings, services => services.AddSingleton<IComputeKind>(sequence));
+        await app.ClearQueuesAsync();
+        var id = await app.SubmitAsync(RangeComputationTests.LongJob);
+        var hold = sequence.HoldNext(RangeComputationTests.Threads);
+        var message = FunctionApp.DecodeAsHost((await app.RawJobsQueue.ReceiveMessageAsync()).Value.MessageText);
         // Only this invocation may run: pumping the queue meanwhile could pick up the job's range messages.
-        await FunctionApp.WaitUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Running, Deadline);
+        var computing = app.Compute.Compute(message, CancellationToken.None);
+        try
+        {
+            await hold.AllHeld.WaitAsync(Deadline);
+            Assert.Equal(JobStatus.Running, await app.StatusAsync(id));
 
-        var cancel = await _app.DeleteAsync(Routes.JobPath(id));
+            var cancel = await app.DeleteAsync(Routes.JobPath(id));
 
-        Assert.Equal("canceled", cancel.Json.GetProperty("status").GetString());
-        await computing.WaitAsync(Deadline);
-        Assert.Equal(JobStatus.Canceled, await _app.StatusAsync(id));
+            Assert.Equal("canceled", cancel.Json.GetProperty("status").GetString());
+            await Task.WhenAll(hold.Canceled, computing).WaitAsync(RangeComputationTests.TwoProgressIntervals);
+        }
+        finally
+        {
+            hold.Release();
+        }
+
+        Assert.Equal(JobStatus.Canceled, await app.StatusAsync(id));
     }
 
     [Fact]
@@ -264,5 +295,16 @@ public sealed class JobApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
         Assert.Equal(job.GetProperty("result").GetProperty("pngBytes").GetInt32(), (await png.Content.ReadAsByteArrayAsync()).Length);
         Assert.Equal(404, (int)(await http.GetAsync("/api/nothing")).StatusCode);
+    }
+
+    /// <summary>Moves the clock in steps of 100 ms, letting the reads each step starts finish before the next.</summary>
+    private static async Task AdvanceAsync(FakeTimeProvider clock, StoreCalls reads, TimeSpan span)
+    {
+        for (var moved = TimeSpan.Zero; moved < span; moved += TimeSpan.FromMilliseconds(100))
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+            await reads.SettledAsync();
+        }
     }
 }

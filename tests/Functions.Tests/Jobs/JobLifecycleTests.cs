@@ -34,15 +34,17 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Submit_IdempotencyKeyWithAnotherBody_Answers422()
+    public async Task Submit_IdempotencyKeyWithAnotherBody_Answers422AndStoresNothing()
     {
         await using var app = await StartAsync();
         var key = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
         await app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""", headers: key);
+        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
 
         var other = await app.PostJobAsync("""{"kind":"primes","input":{"limit":1001}}""", headers: key);
 
         BadInputTests.AssertProblem(other, 422, "Idempotency-Key");
+        await census.AssertUnchangedAsync();
     }
 
     [Theory]
@@ -58,8 +60,10 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
         BadInputTests.AssertProblem(answer, 400, "Idempotency-Key");
     }
 
-    [Fact]
-    public async Task Submit_QueueAtItsLimit_Answers503WithRetryAfterAndKeepsNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Submit_QueueAtItsLimit_Answers503WithRetryAfterAndStoresNothing(bool withIdempotencyKey)
     {
         // The depth is read once a second, and an older reading is used while a new one comes: the clock steps past the
         // oldest one used between the submits, so each submit waits for a new reading.
@@ -71,13 +75,14 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
         clock.Advance(SharedReading<int>.Staleness);
+        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
 
-        var refused = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""");
+        var refused = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""", headers: withIdempotencyKey ? NewKey() : null);
 
         Assert.Equal(503, refused.Status);
         Assert.Equal("application/problem+json", refused.ContentType);
         Assert.NotNull(refused.Header("Retry-After"));
-        Assert.Equal(2, (await app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        await census.AssertUnchangedAsync();
 
         await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null, Deadline);
         clock.Advance(SharedReading<int>.Staleness);
@@ -144,6 +149,9 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
 
         Assert.Equal(200, (await app.GetAsync(Routes.JobPath(id))).Status);
     }
+
+    /// <summary>An Idempotency-Key header no other submit has used.</summary>
+    internal static Dictionary<string, string> NewKey() => new() { ["Idempotency-Key"] = "refused-" + Guid.NewGuid() };
 
     private async Task<FunctionApp> StartAsync(IDictionary<string, string?>? settings = null)
     {

@@ -63,11 +63,16 @@ public sealed class RangeAdmissionTests(AzuriteFixture azurite) : IAsyncLifetime
         Occupy();
 
         var computing = _app.PumpOnceAsync();
-        await FunctionApp.WaitUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Running, Deadline);
-        _busy.Set();
-        await computing;
+        await FunctionApp.WaitUntilAsync(async () => computing.IsCompleted || await _app.StatusAsync(id) == JobStatus.Running, Deadline);
 
-        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+        Assert.False(computing.IsCompleted, "the invocation ended without computing: the range was handed back again");
+        Assert.Equal(JobStatus.Running, await _app.StatusAsync(id));
+        // The message being computed, invisible; a hand-back would be a second.
+        Assert.Equal(1, (await _app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        _busy.Set();
+        Assert.Equal(1, await computing.WaitAsync(Deadline));
+        Assert.Equal(JobStatus.Succeeded, await _app.StatusAsync(id));
+        Assert.Equal(0, (await _app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
     [Fact]

@@ -70,12 +70,16 @@ public sealed class ChunkHold(int count)
 {
     private readonly ManualResetEventSlim _released = new();
     private readonly TaskCompletionSource _allHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _canceled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _count = count;
     private int _slots = count;
     private int _held;
 
     /// <summary>Completes when <c>count</c> chunks are waiting here.</summary>
     public Task AllHeld => _allHeld.Task;
+
+    /// <summary>Completes when a held chunk sees its computation canceled: the probe that the computation itself stopped.</summary>
+    public Task Canceled => _canceled.Task;
 
     public void Release() => _released.Set();
 
@@ -84,6 +88,14 @@ public sealed class ChunkHold(int count)
         if (Interlocked.Decrement(ref _slots) < 0) return;
         if (Interlocked.Increment(ref _held) == _count) _allHeld.TrySetResult();
         // Chunks run on the executor's own threads, where blocking is what CPU work does anyway.
-        _released.Wait(cancellationToken);
+        try
+        {
+            _released.Wait(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _canceled.TrySetResult();
+            throw;
+        }
     }
 }
