@@ -50,7 +50,10 @@ internal static class JobEntities
 
     public static string RangeRow(int index) => RangeRowPrefix + index.ToString("D5", CultureInfo.InvariantCulture);
 
-    public static bool IsRangeRow(string rowKey) => rowKey.StartsWith(RangeRowPrefix, StringComparison.Ordinal);
+    /// <summary>A job's range rows.</summary>
+    public static string RangeFilter(string jobId) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {jobId} and RowKey ge {RangeRowPrefix} and RowKey lt {"range."}");
+
 
     public static string PartialBlob(string jobId, int range) => $"{jobId}/partials/{range.ToString("D5", CultureInfo.InvariantCulture)}";
 

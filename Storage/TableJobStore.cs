@@ -72,17 +72,24 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
     private static bool IsSameInstant(DateTimeOffset? stored, DateTimeOffset written) =>
         stored is { } value && (value - written).Duration() < TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// A point read of the job row, then its range rows only while they can matter: a queued job has none yet, and a
+    /// succeeded one shows all its chunks done. So a small job costs one point read, which stays cheap however large
+    /// the table grows (Azurite scans the whole table for every query).
+    /// </summary>
     public Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
-        TableEntity? jobRow = null;
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(id, JobRow, cancellationToken: cancellationToken);
+        if (!row.HasValue) return null;
+        var job = ToJob(row.Value!);
         var ranges = new List<RangeRecord>();
-        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), cancellationToken: cancellationToken))
+        if (job.Status is not (JobStatus.Queued or JobStatus.Succeeded))
         {
-            if (entity.RowKey == JobRow) jobRow = entity;
-            else if (IsRangeRow(entity.RowKey)) ranges.Add(ToRange(entity));
+            await foreach (var entity in _table.QueryAsync<TableEntity>(RangeFilter(id), cancellationToken: cancellationToken))
+                ranges.Add(ToRange(entity));
         }
 
-        return jobRow is null ? null : new JobSnapshot(ToJob(jobRow), jobRow.ETag.ToString(), ranges);
+        return new JobSnapshot(job, row.Value!.ETag.ToString(), ranges);
     }, cancellationToken);
 
     public Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken) => GuardAsync(async () =>
