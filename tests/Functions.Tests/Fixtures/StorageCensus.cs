@@ -25,6 +25,10 @@ public sealed class StorageCensus
     /// <summary>Every queue as <c>queue: count</c>, sorted.</summary>
     public IReadOnlyList<string> Messages { get; }
 
+    /// <summary>The messages <paramref name="queue"/> holds, invisible ones included.</summary>
+    public int MessagesIn(string queue) =>
+        Messages.Where(m => m.StartsWith(queue + ": ", StringComparison.Ordinal)).Select(m => int.Parse(m[(queue.Length + 2)..])).SingleOrDefault();
+
     public static async Task<StorageCensus> TakeAsync(string connectionString)
     {
         var rows = new List<string>();

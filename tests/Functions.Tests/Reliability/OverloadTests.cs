@@ -1,6 +1,3 @@
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using Functions.Http;
 using Functions.Jobs;
 using Functions.Storage;
@@ -25,7 +22,7 @@ public sealed class OverloadTests(AzuriteFixture azurite)
         var calls = new StoreCalls();
         await using var app = App(permits: 1, deadlineSeconds: 2, calls.Register);
         await app.SubmitAsync(Body);
-        var before = await CountAsync(app);
+        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
         var storeCalls = calls.Of(nameof(IJobStore.TryCreateAsync));
 
         using (await app.Services.GetRequiredService<SubmitLimiter>().EnterAsync(Patience, CancellationToken.None))
@@ -40,7 +37,7 @@ public sealed class OverloadTests(AzuriteFixture azurite)
             Assert.True(int.Parse(refused.Header("Retry-After")!) >= 1);
         }
 
-        Assert.Equal(before, await CountAsync(app));
+        await census.AssertUnchangedAsync();
         Assert.Equal(storeCalls, calls.Of(nameof(IJobStore.TryCreateAsync)));
         Assert.Equal(202, (await app.PostJobAsync(Body)).Status);
     }
@@ -76,7 +73,7 @@ public sealed class OverloadTests(AzuriteFixture azurite)
     {
         await using var app = App(permits: 4, deadlineSeconds: 10);
         await app.SubmitAsync(Body);
-        var before = await CountAsync(app);
+        var before = await StorageCensus.TakeAsync(azurite.ConnectionString);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => app.PostJobAsync(Body)));
 
@@ -84,10 +81,11 @@ public sealed class OverloadTests(AzuriteFixture azurite)
             answer.Status == 202 || (answer.Status == 503 && answer.Json.GetProperty("title").GetString() == "Too busy"),
             $"{answer.Status} {answer.Text}"));
         var accepted = answers.Count(a => a.Status == 202);
-        var after = await CountAsync(app);
+        var after = await StorageCensus.TakeAsync(azurite.ConnectionString);
         // A job is its row, listing and work entries, and its message: a refused one left none of them.
-        Assert.Equal(before.Rows + 3 * accepted, after.Rows);
-        Assert.Equal(before.Messages + accepted, after.Messages);
+        Assert.Equal(before.Rows.Count + 3 * accepted, after.Rows.Count);
+        Assert.Equal(before.MessagesIn(StorageNames.JobsQueue) + accepted, after.MessagesIn(StorageNames.JobsQueue));
+        Assert.Empty(after.Blobs.Except(before.Blobs));
         await app.ClearQueuesAsync();
     }
 
@@ -95,23 +93,4 @@ public sealed class OverloadTests(AzuriteFixture azurite)
         azurite.ConnectionString,
         new Dictionary<string, string?> { ["Jobs:MaxConcurrentSubmits"] = $"{permits}", ["Storage:RequestDeadlineSeconds"] = $"{deadlineSeconds}" },
         services);
-
-    /// <summary>Every row of the jobs table, every message of both queues, every blob.</summary>
-    private static async Task<(int Rows, int Messages, int Blobs)> CountAsync(FunctionApp app)
-    {
-        var rows = 0;
-        await foreach (var _ in app.Services.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.JobsTable).QueryAsync<TableEntity>(select: ["RowKey"])) rows++;
-        var queues = app.Services.GetRequiredService<QueueServiceClient>();
-        var messages = 0;
-        foreach (var queue in new[] { StorageNames.JobsQueue, StorageNames.PoisonQueue })
-            messages += (await queues.GetQueueClient(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount;
-        var blobs = 0;
-        var container = app.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(StorageNames.ResultsContainer);
-        if (await container.ExistsAsync())
-        {
-            await foreach (var _ in container.GetBlobsAsync()) blobs++;
-        }
-
-        return (rows, messages, blobs);
-    }
 }
