@@ -36,12 +36,6 @@ public interface IJobStore
     /// </summary>
     Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Removes a job that could not be queued, with its listing, work and send entries, if it is still at <paramref name="version"/>;
-    /// false when it has changed since (a worker took it, so its message did arrive).
-    /// </summary>
-    Task<bool> TryDeleteUnstartedAsync(JobRecord job, string version, CancellationToken cancellationToken);
-
     /// <summary>Removes everything of a job: its rows, its listing entry and its blobs.</summary>
     Task PurgeAsync(string id, CancellationToken cancellationToken);
 

@@ -11,8 +11,8 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Error, "Job {JobId} could not be enqueued")]
     public static partial void EnqueueFailed(ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(LogLevel.Error, "Job {JobId} could not be enqueued nor removed; RequeueStrandedJobs sends it within a minute")]
-    public static partial void OrphanNotRemoved(ILogger logger, Exception exception, string jobId);
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} stored, but its message could not be sent; RequeueStrandedJobs sends it within a minute")]
+    public static partial void SendDeferred(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId} queued, but its mark as not yet sent was not removed; RequeueStrandedJobs may send it a second message")]
     public static partial void SentMarkKept(ILogger logger, Exception exception, string jobId);

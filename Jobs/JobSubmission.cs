@@ -30,7 +30,8 @@ public sealed class JobSubmission(
     /// reused with another request, <see cref="TooBusyException"/> when its turn at storage would not come within
     /// <paramref name="turnBudget"/>, <see cref="QueueUnavailableException"/> when the job could not be queued (the
     /// queue is too deep or unreachable), all with nothing kept, and <see cref="JobOutcomeUnknownException"/> when
-    /// storage stopped answering halfway. Once the job row is being written, the caller going away no longer stops the
+    /// storage did not answer while the job was being stored. A job stored whose message could not be sent is
+    /// accepted: it stays marked not yet sent, and RequeueStrandedJobs sends it. Once the job row is being written, the caller going away no longer stops the
     /// submit: <paramref name="storageDeadline"/> alone bounds the rest.
     /// </summary>
     public async Task<JobSnapshot> SubmitAsync(
@@ -92,11 +93,19 @@ public sealed class JobSubmission(
         }
         catch (Exception e)
         {
-            JobLog.EnqueueFailed(logger, e, job.Id);
-            return await WithdrawAsync(job, version, e, storageDeadline);
+            // Whatever failed, the job is stored and marked not yet sent, so it is accepted: RequeueStrandedJobs sends
+            // its message within a minute. Withdrawing it instead would write more to a storage that is failing, and a
+            // withdraw whose answer is lost would leave the caller in doubt.
+            JobLog.SendDeferred(logger, e, job.Id);
+            return Accepted(job, version);
         }
 
         await MarkSentAsync(job.Id, storageDeadline);
+        return Accepted(job, version);
+    }
+
+    private JobSnapshot Accepted(JobRecord job, string version)
+    {
         JobLog.Submitted(logger, job.Id, job.Kind);
         metrics.Submitted(job);
         return new JobSnapshot(job, version, []);
@@ -131,28 +140,6 @@ public sealed class JobSubmission(
         {
             JobLog.SentMarkKept(logger, e, id);
         }
-    }
-
-    /// <summary>
-    /// The message could not be sent: withdraws the job and refuses the submit, unless a worker has taken the job
-    /// already (the message did arrive; only the answer to the send was lost), which is then answered as accepted.
-    /// </summary>
-    private async Task<JobSnapshot> WithdrawAsync(JobRecord job, string version, Exception sendFailure, CancellationToken storageDeadline)
-    {
-        bool withdrawn;
-        JobSnapshot? taken = null;
-        try
-        {
-            withdrawn = await store.TryDeleteUnstartedAsync(job, version, storageDeadline);
-            if (!withdrawn) taken = await store.GetAsync(job.Id, storageDeadline);
-        }
-        catch (Exception e)
-        {
-            JobLog.OrphanNotRemoved(logger, e, job.Id);
-            throw new JobOutcomeUnknownException(job.Id, "The job could not be queued, nor withdrawn: it may still run later.", sendFailure);
-        }
-
-        return taken ?? throw new QueueUnavailableException("The job could not be queued; nothing was kept. Try again later.", sendFailure);
     }
 
     /// <summary>Storage took the request and gave no answer in time, or the deadline passed first: it may have done it.</summary>

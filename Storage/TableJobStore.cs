@@ -131,21 +131,6 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         }
     }
 
-    public Task<bool> TryDeleteUnstartedAsync(JobRecord job, string version, CancellationToken cancellationToken) => GuardAsync(async () =>
-    {
-        try
-        {
-            await _table.DeleteEntityAsync(job.Id, JobRow, new ETag(version), cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return false;
-        }
-
-        await _index.WriteAsync([Delete(IndexRow(job.CreatedAt, job.Id)), Delete(WorkRow(job.Id)), Delete(SendRow(job.Id))], cancellationToken);
-        return true;
-    }, cancellationToken);
-
     public Task PurgeAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
         var rows = new List<TableEntity>();

@@ -4,6 +4,8 @@ using Functions.Jobs;
 using Functions.Storage;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.Tests.Jobs;
 
@@ -60,23 +62,27 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Submit_SendFailsAfterTheJobIsStored_Answers503AndStoresNothing()
+    public async Task Submit_SendRefusedAfterTheJobIsStored_AcceptsItMarkedAndTheRecoverySendsIt()
     {
-        // The depth is read and the job row written for real; only the message cannot be sent, so the job must be withdrawn.
+        // The depth is read and the job row written for real; only the message cannot be sent. The job stays stored and
+        // marked not yet sent, so it is accepted, and the stranded-job recovery sends its message.
         var queue = new SendRefused();
         await using var app = new FunctionApp(azurite.ConnectionString, addTestServices: services =>
             services.AddSingleton<IJobQueue>(provider => queue.Over(ActivatorUtilities.CreateInstance<StorageJobQueue>(provider))));
         await app.ClearQueuesAsync();
-        var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
 
         var answer = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""");
 
-        Assert.Equal(503, answer.Status);
-        Assert.Equal("application/problem+json", answer.ContentType);
-        Assert.NotNull(answer.Header("Retry-After"));
-        Assert.Equal(1, queue.DepthReads);
-        Assert.Equal(1, queue.SendsRefused);
-        await census.AssertUnchangedAsync();
+        Assert.Equal(202, answer.Status);
+        Assert.Equal((1, 1), (queue.DepthReads, queue.SendsRefused));
+        var id = answer.Json.GetProperty("id").GetString()!;
+        Assert.False(await app.Store.IsSentAsync(id, CancellationToken.None));
+        Assert.Equal(0, (await app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow + JobRecovery.SubmitWindow + TimeSpan.FromSeconds(1));
+        var recovery = new JobRecovery(app.Store, ActivatorUtilities.CreateInstance<StorageJobQueue>(app.Services), later, NullLogger<JobRecovery>.Instance);
+        Assert.Contains(id, await recovery.RequeueStrandedAsync(CancellationToken.None));
+        await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
     }
 
     [Fact]
