@@ -7,8 +7,10 @@ namespace Functions.Jobs;
 /// Bounds how many submits work on storage at once on this instance: the rest wait in line, in order and without a
 /// thread. Storage then answers each write at its usual latency, instead of taking a whole burst at once and timing
 /// out on it (congestion collapse). A submit whose wait in line would outlast its turn budget is refused at once,
-/// before any write, with a retry time from the rate the line really drains; one whose budget runs out in line is
-/// refused the same way. Work already accepted (finishing, progress, reads of the computing side) never waits here.
+/// before any write, and one whose budget runs out in line is refused the same way. Each refused submit is given the
+/// next free slot after the line, at the pace turns really end, as its retry time: the refused come back spread out
+/// at the rate they can be taken, not as one more burst. Work already accepted (finishing, progress, reads of the
+/// computing side) never waits here.
 /// </summary>
 public sealed class SubmitLimiter : IDisposable
 {
@@ -18,7 +20,9 @@ public sealed class SubmitLimiter : IDisposable
     private readonly ConcurrencyLimiter _limiter;
     private readonly TimeProvider _time;
     private readonly int _permits;
+    private readonly Lock _slots = new();
     private long _meanTurnTicks;
+    private DateTimeOffset _nextSlot;
 
     public SubmitLimiter(IOptions<JobOptions> options, TimeProvider time)
     {
@@ -44,7 +48,7 @@ public sealed class SubmitLimiter : IDisposable
     {
         var ahead = Waiting;
         if (Drain(ahead + 1) is { } predicted && predicted > budget)
-            throw Refused(ahead, predicted);
+            throw Refused(ahead, budget);
 
         using var timeout = new CancellationTokenSource(budget, _time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -55,13 +59,13 @@ public sealed class SubmitLimiter : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw Refused(Waiting, Drain(Waiting) ?? budget);
+            throw Refused(Waiting, budget);
         }
 
         if (!lease.IsAcquired)
         {
             lease.Dispose();
-            throw Refused(Waiting, Drain(Waiting) ?? budget);
+            throw Refused(Waiting, budget);
         }
 
         return new Turn(this, lease, _time.GetTimestamp());
@@ -74,12 +78,25 @@ public sealed class SubmitLimiter : IDisposable
         return mean == 0 ? null : TimeSpan.FromTicks(mean * turns / _permits);
     }
 
-    private TooBusyException Refused(long waiting, TimeSpan drain)
+    /// <summary>A refusal whose retry time is the next free slot after the line; before any turn has ended, the budget.</summary>
+    private TooBusyException Refused(long waiting, TimeSpan budget)
     {
-        // Spread the retries over one to two drain times, so the refused do not come back as one burst.
-        var retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(drain.TotalSeconds * (1 + Random.Shared.NextDouble()))));
+        var now = _time.GetUtcNow();
+        TimeSpan retryAfter;
+        if (Drain(1) is not { } perTurn) retryAfter = budget;
+        else
+        {
+            lock (_slots)
+            {
+                var lineEnd = now + Drain(waiting)!.Value;
+                _nextSlot = (_nextSlot > lineEnd ? _nextSlot : lineEnd) + perTurn;
+                retryAfter = _nextSlot - now;
+            }
+        }
+
+        var seconds = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
         return new TooBusyException(
-            $"{waiting} submits are waiting for storage on this instance; nothing was kept. Try again in {retryAfter.TotalSeconds:0} s.", retryAfter);
+            $"{waiting} submits are waiting for storage on this instance; nothing was kept. Try again in {seconds:0} s.", TimeSpan.FromSeconds(seconds));
     }
 
     private void Ended(TimeSpan length)

@@ -42,7 +42,7 @@ public sealed class SubmitLimiterTests
     }
 
     [Fact]
-    public async Task EnterAsync_LineDrainsSlowerThanTheBudget_RefusesAtOnceWithTheDrainTime()
+    public async Task EnterAsync_LineDrainsSlowerThanTheBudget_RefusesAtOnceEachWithTheNextSlotAfterTheLine()
     {
         using var limiter = Limiter(permits: 1);
         // One turn of 2 s: the line drains one submit per 2 s.
@@ -50,12 +50,12 @@ public sealed class SubmitLimiterTests
         using var held = await limiter.EnterAsync(Budget, CancellationToken.None);
         var inLine = new[] { limiter.EnterAsync(Budget, CancellationToken.None).AsTask(), limiter.EnterAsync(Budget, CancellationToken.None).AsTask() };
 
-        // Two ahead and itself: 6 s of line against 5 s of budget; the retry is spread over one to two drain times.
-        var refused = limiter.EnterAsync(Budget, CancellationToken.None).AsTask();
+        // Two ahead and itself: 6 s of line against 5 s of budget. The line ends in 4 s; the refused get 6 s, then 8 s.
+        var refused = new[] { limiter.EnterAsync(Budget, CancellationToken.None).AsTask(), limiter.EnterAsync(Budget, CancellationToken.None).AsTask() };
 
-        Assert.True(refused.IsCompleted);
-        var busy = await Assert.ThrowsAsync<TooBusyException>(() => refused);
-        Assert.InRange(busy.RetryAfter, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(12));
+        Assert.All(refused, turn => Assert.True(turn.IsCompleted));
+        Assert.Equal(TimeSpan.FromSeconds(6), (await Assert.ThrowsAsync<TooBusyException>(() => refused[0])).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(8), (await Assert.ThrowsAsync<TooBusyException>(() => refused[1])).RetryAfter);
         Assert.All(inLine, turn => Assert.False(turn.IsCompleted));
     }
 
