@@ -4,9 +4,9 @@ using Azure.Data.Tables;
 namespace Functions.Storage;
 
 /// <summary>
-/// Group commit for the index partition: the listing entries, work-ledger entries and send markers of submits that
-/// arrive together go to storage in one entity-group transaction of up to <see cref="TableLimits.MaxBatch"/>
-/// actions, one round trip for many jobs. A write waits only while the transactions before it are on their way.
+/// Group commit for the index partition: the listing entries, work-ledger entries and send marks of jobs submitted or
+/// finished together go to storage in one entity-group transaction of up to <see cref="TableLimits.MaxBatch"/>
+/// actions and <see cref="MaxBytes"/>, one round trip for many jobs. A write waits only while the transactions before it are on their way.
 /// Each caller's actions stay in one transaction; a transaction refused as a whole is tried again one caller's
 /// actions at a time, so one caller's conflict fails that caller alone.
 /// </summary>
@@ -15,6 +15,10 @@ internal sealed class IndexWriter
     // Transactions on their way at once: one more is being filled while one is answered, and the writes that arrive
     // meanwhile wait to share the next.
     private const int InFlight = 2;
+
+    // A transaction's body may be 4 MiB; a finished job's listing entry carries its result (up to 64 KiB), so the
+    // writer stops adding at half that, by the size of the entities' strings and binaries.
+    private const int MaxBytes = 2 * 1024 * 1024;
 
     private readonly TableClient _table;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -30,7 +34,7 @@ internal sealed class IndexWriter
     public Task WriteAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(actions.Count, TableLimits.MaxBatch, nameof(actions));
-        var pending = new Pending(actions, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(actions, SizeOf(actions), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _pending.Writer.TryWrite(pending);
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
@@ -43,24 +47,24 @@ internal sealed class IndexWriter
         {
             await _slots.WaitAsync();
             var batch = new List<Pending>();
-            var actions = 0;
+            var (actions, bytes) = (0, 0);
             if (carried is not null)
             {
                 batch.Add(carried);
-                actions = carried.Actions.Count;
+                (actions, bytes) = (carried.Actions.Count, carried.Bytes);
                 carried = null;
             }
 
             while (reader.TryRead(out var next))
             {
-                if (actions + next.Actions.Count > TableLimits.MaxBatch)
+                if (actions + next.Actions.Count > TableLimits.MaxBatch || bytes + next.Bytes > MaxBytes)
                 {
                     carried = next;
                     break;
                 }
 
                 batch.Add(next);
-                actions += next.Actions.Count;
+                (actions, bytes) = (actions + next.Actions.Count, bytes + next.Bytes);
             }
 
             _ = CommitAsync(batch);
@@ -103,5 +107,10 @@ internal sealed class IndexWriter
         return true;
     }
 
-    private sealed record Pending(IReadOnlyList<TableTransactionAction> Actions, TaskCompletionSource Done);
+    private static int SizeOf(IReadOnlyList<TableTransactionAction> actions) => actions.Sum(action =>
+        action.Entity is TableEntity entity
+            ? 1024 + ((IDictionary<string, object>)entity).Values.Sum(value => value switch { string text => 2 * text.Length, byte[] bytes => bytes.Length, _ => 16 })
+            : 1024);
+
+    private sealed record Pending(IReadOnlyList<TableTransactionAction> Actions, int Bytes, TaskCompletionSource Done);
 }

@@ -110,16 +110,15 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
 
     /// <summary>
     /// Copies a finished job into its listing entry, so the listing shows it without reading its row, and drops its
-    /// work from the ledger, in one transaction. The job row is the truth: if this write is lost, the entry still says
-    /// unfinished (the listing reads the row) and the stranded-job timer drops the work.
+    /// work from the ledger, in one transaction, grouped with other jobs finishing at once. The job row is the truth:
+    /// if this write is lost, the entry still says unfinished (the listing reads the row) and ForgetFinishedWork drops
+    /// the work.
     /// </summary>
     private async Task ListFinishedAsync(JobRecord job, CancellationToken cancellationToken)
     {
         try
         {
-            await _table.SubmitTransactionAsync(
-                [new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToIndexEntry(job)), new TableTransactionAction(TableTransactionActionType.Delete, ToWorkEntry(job), ETag.All)],
-                cancellationToken);
+            await _index.WriteAsync([Upsert(ToIndexEntry(job)), new TableTransactionAction(TableTransactionActionType.Delete, ToWorkEntry(job), ETag.All)], cancellationToken);
         }
         catch (TableTransactionFailedException e) when (e.Status == 404)
         {
@@ -128,6 +127,7 @@ public sealed class TableJobStore(TableServiceClient tables, BlobServiceClient b
         }
         catch (Exception e) when (StorageFailures.Describe(e) is not null)
         {
+            // Left to the row, which is written already, and to ForgetFinishedWork.
         }
     }
 
