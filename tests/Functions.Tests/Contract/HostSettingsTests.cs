@@ -42,8 +42,8 @@ public sealed class HostSettingsTests(AzuriteFixture azurite)
 
         Assert.Equal("2.0", HostJson.Root["version"]!.GetValue<string>());
         // Up to 16 + 8 invocations at once share the executor, so small jobs overlap their storage waits.
-        Assert.Equal(16, queues["batchSize"]!.GetValue<int>());
-        Assert.Equal(8, queues["newBatchThreshold"]!.GetValue<int>());
+        Assert.Equal(32, queues["batchSize"]!.GetValue<int>());
+        Assert.Equal(16, queues["newBatchThreshold"]!.GetValue<int>());
         // The longest an invocation takes: its own range, the most the admission lets others hold it back, and the
         // final writes' retries; with room to spare.
         Assert.True((budget + budget * (compute.MaxDelayPercent / 100.0) + budget) * 2 <= timeout);
