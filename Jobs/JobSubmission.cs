@@ -31,8 +31,8 @@ public sealed class JobSubmission(
     /// <paramref name="turnBudget"/>, <see cref="QueueUnavailableException"/> when the job could not be queued (the
     /// queue is too deep or unreachable), all with nothing kept, and <see cref="JobOutcomeUnknownException"/> when
     /// storage did not answer while the job was being stored. A job stored whose message could not be sent is
-    /// accepted: it stays marked not yet sent, and RequeueStrandedJobs sends it. Once the job row is being written, the caller going away no longer stops the
-    /// submit: <paramref name="storageDeadline"/> alone bounds the rest.
+    /// accepted: it stays marked not yet sent, and RequeueStrandedJobs sends it. Once the job row is being written,
+    /// the caller going away no longer stops the submit: <paramref name="storageDeadline"/> alone bounds the rest.
     /// </summary>
     public async Task<JobSnapshot> SubmitAsync(
         JobRequest request, string? idempotencyKey, TimeSpan turnBudget, CancellationToken cancellationToken, CancellationToken storageDeadline)
