@@ -6,13 +6,17 @@ namespace Functions.Jobs;
 /// <summary>
 /// What this instance knows of the jobs its callers wait on or watch. All the callers of one job share one read of its
 /// row per interval; the interval starts short and doubles up to a second, and with many jobs watched it is longer from
-/// the start, so that the reads stay within <see cref="JobOptions.WatchReadsPerSecond"/>. A job computed on this
+/// the start, so that the reads stay within <see cref="JobOptions.WatchReadsPerSecond"/>, and a fifth of that while
+/// submits wait in line for storage (<see cref="SubmitLimiter"/>): watchers are the first to slow down. A job computed on this
 /// instance is pushed here as it changes (<see cref="Publish"/>), with no read, and no read is made while such pushes
 /// come; a job computed elsewhere is read at once when the work ledger shows it gone (<see cref="WorkLedger"/>, read
 /// once a second for all jobs). The last caller to leave a job stops its reads: nothing is left behind.
 /// </summary>
-public sealed class JobWatch(IJobStore store, WorkLedger ledger, TimeProvider time, IOptions<JobOptions> options)
+public sealed class JobWatch(IJobStore store, WorkLedger ledger, SubmitLimiter submits, TimeProvider time, IOptions<JobOptions> options)
 {
+    // While submits wait in line for storage, watchers read at this share of their budget: they slow down first.
+    private const double ShareWhileSubmitsWait = 0.2;
+
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LedgerTick = SharedReading<LedgerReading>.Freshness;
@@ -185,8 +189,9 @@ public sealed class JobWatch(IJobStore store, WorkLedger ledger, TimeProvider ti
         }
     }
 
-    /// <summary>The shortest interval that keeps the reads of all the jobs watched here within the budget.</summary>
-    private TimeSpan Budgeted() => TimeSpan.FromSeconds((double)WatchedJobs / options.Value.WatchReadsPerSecond);
+    /// <summary>The shortest interval that keeps the reads of all the jobs watched here within the budget, a fifth of it while submits wait.</summary>
+    private TimeSpan Budgeted() =>
+        TimeSpan.FromSeconds(WatchedJobs / (options.Value.WatchReadsPerSecond * (submits.Waiting > 0 ? ShareWhileSubmitsWait : 1.0)));
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

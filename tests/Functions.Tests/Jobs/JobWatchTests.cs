@@ -70,6 +70,35 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task FiveHundredWaiters_SubmitsWaitingInLine_ReadAtAFifthOfTheBudget()
+    {
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => QueuedJobAsync()));
+        var limiter = _app.Services.GetRequiredService<SubmitLimiter>();
+        var turns = new List<IDisposable>();
+        for (var i = 0; i < new Functions.Jobs.JobOptions().MaxConcurrentSubmits; i++) turns.Add(await limiter.EnterAsync(TimeSpan.FromHours(1), CancellationToken.None));
+        using var line = new CancellationTokenSource();
+        var waitingSubmit = limiter.EnterAsync(TimeSpan.FromHours(1), line.Token).AsTask();
+        using var gone = new CancellationTokenSource();
+        var waiters = jobs.Select(job => Watch.WaitAsync(job.Job.Id, TimeSpan.FromMinutes(10), job, gone.Token)).ToList();
+        await AdvanceAsync(TimeSpan.FromSeconds(10));
+        var before = _reads.Of(nameof(IJobStore.GetAsync));
+
+        // Each job's interval grows to 500 / (50 / 5) = 50 s: two intervals in the window.
+        await AdvanceAsync(TimeSpan.FromSeconds(100));
+
+        var perSecond = (_reads.Of(nameof(IJobStore.GetAsync)) - before) / 100.0;
+        var budget = new Functions.Jobs.JobOptions().WatchReadsPerSecond;
+        output.WriteLine($"500 waiters, a submit waiting in line: {perSecond:0.0} reads/s (budget {budget})");
+        Assert.Equal(1, limiter.Waiting);
+        Assert.InRange(perSecond, 1, budget / 5.0 * 1.1);
+        await line.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waitingSubmit);
+        turns.ForEach(turn => turn.Dispose());
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(waiters));
+    }
+
+    [Fact]
     public async Task FinishedElsewhere_AmongFiveHundredWatched_IsSeenWithinThreeSecondsByTheLedger()
     {
         var jobs = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => QueuedJobAsync()));
