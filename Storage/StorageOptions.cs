@@ -20,9 +20,9 @@ public sealed class StorageOptions
     public TimeSpan NetworkTimeout => RequestDeadline / 2;
 
     /// <summary>
-    /// How long a submit may wait in line for its turn at storage (<c>Jobs.SubmitLimiter</c>): the deadline less what
-    /// its writes need at the usual latency, 3 s (or half a short deadline), so a turn that comes in time is not cut
-    /// short by the deadline.
+    /// How long a submit may wait in line for its turn at storage (<c>Jobs.SubmitLimiter</c>): half the deadline, so
+    /// that its writes have the other half even when storage is slow under the same burst, and a write the line let
+    /// through is not cut short by the deadline (which would leave the caller in doubt).
     /// </summary>
-    public TimeSpan TurnBudget => RequestDeadline - TimeSpan.FromSeconds(Math.Min(3, RequestDeadlineSeconds / 2.0));
+    public TimeSpan TurnBudget => RequestDeadline / 2;
 }
