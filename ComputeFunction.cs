@@ -1,3 +1,4 @@
+using Functions.Jobs.Run;
 using Functions.Jobs;
 using Functions.Storage;
 using Microsoft.Azure.Functions.Worker;

@@ -1,3 +1,4 @@
+using Functions.Jobs.Upkeep;
 using Functions.Jobs;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 
 namespace Functions.Health;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Functions.Compute;
 using Functions.Health;
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 

@@ -1,9 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json.Serialization;
+using System.Text.Json;
 using Functions.Compute;
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 
 namespace Functions.Http;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Functions.Compute;
+using Functions.Jobs.Store;
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 using Functions.Storage;
 using Microsoft.AspNetCore.Http;

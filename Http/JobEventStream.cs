@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 

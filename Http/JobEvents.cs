@@ -1,3 +1,4 @@
+using Functions.Jobs.Watch;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 

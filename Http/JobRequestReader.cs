@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Functions.Compute;
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 

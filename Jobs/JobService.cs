@@ -1,3 +1,6 @@
+using Functions.Jobs.Store;
+using Functions.Jobs.Submit;
+using Functions.Jobs.Watch;
 using Microsoft.Extensions.Logging;
 
 namespace Functions.Jobs;

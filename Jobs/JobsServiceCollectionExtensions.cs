@@ -1,6 +1,11 @@
+using Functions.Jobs.Run;
+using Functions.Jobs.Store;
+using Functions.Jobs.Submit;
+using Functions.Jobs.Upkeep;
+using Functions.Jobs.Watch;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Functions.Jobs;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 
 namespace Functions.Storage;

@@ -1,5 +1,6 @@
-using Azure;
 using Azure.Identity;
+using Azure;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 
 namespace Functions.Storage;

@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 
 namespace Functions.Storage;

@@ -1,7 +1,8 @@
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Functions.Storage;
 

@@ -1,9 +1,10 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Azure.Storage.Queues;
 using Functions.Compute;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Storage;
 using Functions.Tests.Fixtures;

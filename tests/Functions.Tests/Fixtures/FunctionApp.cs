@@ -1,6 +1,7 @@
 using System.Text;
-using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Azure.Storage.Queues;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Storage;
 using Microsoft.AspNetCore.Http;

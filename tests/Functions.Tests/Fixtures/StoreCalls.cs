@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Storage;
 using Microsoft.Extensions.DependencyInjection;

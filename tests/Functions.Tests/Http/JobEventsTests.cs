@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using Functions.Compute;
 using Functions.Http;
+using Functions.Jobs.Watch;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Functions.Tests.Reliability;

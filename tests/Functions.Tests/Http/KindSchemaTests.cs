@@ -1,6 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Functions.Http;
+using Functions.Jobs.Submit;
 using Functions.Tests.Fixtures;
 
 namespace Functions.Tests.Http;

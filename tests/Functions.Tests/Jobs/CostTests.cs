@@ -1,9 +1,10 @@
 using System.Text.Json;
-using Functions.Compute;
 using Functions.Compute.HashSearch;
 using Functions.Compute.Mandelbrot;
 using Functions.Compute.Primes;
+using Functions.Compute;
 using Functions.Http;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;

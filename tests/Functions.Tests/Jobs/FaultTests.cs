@@ -1,5 +1,7 @@
 using Functions.Compute;
 using Functions.Http;
+using Functions.Jobs.Store;
+using Functions.Jobs.Upkeep;
 using Functions.Jobs;
 using Functions.Storage;
 using Functions.Tests.Fixtures;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Functions.Compute;
 using Functions.Http;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Functions.Tests.Reliability;

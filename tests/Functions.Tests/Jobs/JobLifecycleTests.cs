@@ -1,4 +1,6 @@
 using Functions.Http;
+using Functions.Jobs.Store;
+using Functions.Jobs.Upkeep;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,6 @@
+using Functions.Jobs.Store;
+using Functions.Jobs.Submit;
+using Functions.Jobs.Watch;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;

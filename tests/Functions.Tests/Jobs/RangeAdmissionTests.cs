@@ -1,4 +1,6 @@
 using Functions.Compute;
+using Functions.Jobs.Run;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Functions.Tests.Reliability;

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Core;
 using Functions.Http;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.Azure;

@@ -1,3 +1,4 @@
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.Time.Testing;

@@ -1,3 +1,4 @@
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

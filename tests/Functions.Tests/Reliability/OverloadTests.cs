@@ -1,4 +1,6 @@
 using Functions.Http;
+using Functions.Jobs.Store;
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 using Functions.Storage;
 using Functions.Tests.Fixtures;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Functions.Http;
+using Functions.Jobs.Store;
+using Functions.Jobs.Upkeep;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;

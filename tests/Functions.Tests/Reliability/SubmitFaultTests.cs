@@ -1,10 +1,12 @@
 using System.Reflection;
-using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Azure;
 using Functions.Http;
+using Functions.Jobs.Store;
+using Functions.Jobs.Upkeep;
 using Functions.Jobs;
 using Functions.Storage;
 using Functions.Tests.Fixtures;

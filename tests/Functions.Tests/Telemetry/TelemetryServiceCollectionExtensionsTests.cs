@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Functions.Jobs.Run;
 using Functions.Jobs;
 using Functions.Telemetry;
 using Functions.Tests.Fixtures;
@@ -8,9 +9,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using OpenTelemetry;
 
 namespace Functions.Tests.Telemetry;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Watch;
 
 /// <summary>
 /// In-process shortcuts between the two sides of one instance: a job's changes seen here reach its watchers at once

@@ -1,8 +1,9 @@
 using Functions.Compute;
+using Functions.Jobs.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Run;
 
 /// <summary>
 /// Decides whether this instance takes a range now. The executor shares its threads fairly, so a range computes

@@ -1,6 +1,7 @@
+using Functions.Jobs.Store;
 using Microsoft.Extensions.Logging;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Upkeep;
 
 /// <summary>
 /// Queues again the jobs whose message never reached the queue. A submit stores its job marked not yet sent, sends the

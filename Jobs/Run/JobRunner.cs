@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Functions.Compute;
+using Functions.Jobs.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Run;
 
 /// <summary>
 /// The compute side of jobs, one queue message at a time: reads what the message asks for and hands it on. A start

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Functions.Compute;
+using Functions.Jobs.Store;
+using Functions.Jobs.Watch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Run;
 
 /// <summary>
 /// Computes a range of a job on the executor. While it computes, it writes its progress, pushes it to this instance's

@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Submit;
 
 /// <summary>
 /// Bounds how many submits work on storage at once on this instance: the rest wait in line, in order and without a

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
+using Functions.Jobs.Store;
+using Functions.Jobs.Submit;
 using Microsoft.Extensions.Options;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Watch;
 
 /// <summary>
 /// What this instance knows of the jobs its callers wait on or watch. All the callers of one job share one read of its

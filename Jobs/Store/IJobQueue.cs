@@ -1,4 +1,4 @@
-namespace Functions.Jobs;
+namespace Functions.Jobs.Store;
 
 /// <summary>The jobs queue: the HTTP side and the fan-out write it, <see cref="ComputeFunction"/> reads it.</summary>
 public interface IJobQueue

@@ -1,7 +1,9 @@
 using Functions.Compute;
+using Functions.Jobs.Store;
+using Functions.Jobs.Watch;
 using Microsoft.Extensions.Logging;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Run;
 
 /// <summary>
 /// Ends jobs. A job succeeds once every range its answer needs is done: the partials are merged on the executor, the

@@ -1,7 +1,9 @@
 using Functions.Compute;
+using Functions.Jobs.Store;
+using Functions.Jobs.Watch;
 using Microsoft.Extensions.Logging;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Run;
 
 /// <summary>
 /// Starts a queued job of several ranges (each fits one invocation's budget, see <see cref="RangePlan"/>): marks it

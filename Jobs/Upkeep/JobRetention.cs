@@ -1,7 +1,8 @@
+using Functions.Jobs.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Upkeep;
 
 /// <summary>Purges finished jobs, their results and idempotency keys once they are older than the retention.</summary>
 public sealed class JobRetention(IJobStore store, TimeProvider time, IOptions<JobOptions> options, ILogger<JobRetention> logger)

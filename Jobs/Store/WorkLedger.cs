@@ -1,4 +1,4 @@
-namespace Functions.Jobs;
+namespace Functions.Jobs.Store;
 
 /// <summary>The jobs not yet finished, by the store's work ledger, and the core time they are estimated to take.</summary>
 public sealed record QueuedWork(TimeSpan CoreTime, IReadOnlySet<string> JobIds);

@@ -1,8 +1,9 @@
 using Functions.Compute;
+using Functions.Jobs.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Run;
 
 /// <summary>
 /// The writes that keep what a computation produced (a range's partial, a result, the finished job): retried through a

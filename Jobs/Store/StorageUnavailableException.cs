@@ -1,4 +1,4 @@
-namespace Functions.Jobs;
+namespace Functions.Jobs.Store;
 
 /// <summary>
 /// Storage, or the app's access to it, failed in a way that may mend by itself: it did not answer, was busy, or

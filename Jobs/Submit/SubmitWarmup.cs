@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using Functions.Jobs.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Submit;
 
 /// <summary>
 /// Warms a fresh instance before its first burst: the queues, table and container are made sure of, a connection

@@ -1,4 +1,4 @@
-namespace Functions.Jobs;
+namespace Functions.Jobs.Store;
 
 /// <summary>
 /// Where jobs, their ranges and results live; it decides what fits in a row and what goes to a blob. Transient

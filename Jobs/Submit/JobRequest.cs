@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Submit;
 
 /// <summary>What a caller asks for: <c>{"kind":"primes","input":{"limit":10000000000}}</c>.</summary>
 public sealed record JobRequest(string Kind, JsonElement Input);

@@ -1,4 +1,4 @@
-namespace Functions.Jobs;
+namespace Functions.Jobs.Submit;
 
 /// <summary>
 /// A job's price, known when it is accepted: the core-seconds it is expected to take and the most it can take (from its

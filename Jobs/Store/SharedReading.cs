@@ -1,4 +1,4 @@
-namespace Functions.Jobs;
+namespace Functions.Jobs.Store;
 
 /// <summary>
 /// A storage reading that every caller on this instance shares (the queue's depth, the work queued): read at most once

@@ -1,4 +1,4 @@
-namespace Functions.Jobs;
+namespace Functions.Jobs.Store;
 
 public static class JobStoreExtensions
 {

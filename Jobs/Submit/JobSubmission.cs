@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using Functions.Compute;
+using Functions.Jobs.Store;
+using Functions.Jobs.Upkeep;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Submit;
 
 /// <summary>
 /// Accepts a job: validates it against its kind, stores it and queues its start message, so that what is accepted is

@@ -1,7 +1,7 @@
 using Functions.Compute;
 using Microsoft.Extensions.Options;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Submit;
 
 /// <summary>
 /// Prices a job before it runs: validates it against its kind, plans it within the per-job cap of core time
