@@ -1,4 +1,5 @@
 using Functions.Http;
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -10,7 +11,7 @@ namespace Functions;
 /// The jobs API: accepts jobs and puts them on the queue, and answers about them (status, long-poll, event stream,
 /// result, cancel, listing). Every endpoint only awaits I/O; <see cref="JobAnswers"/> turns outcomes and failures into answers.
 /// </summary>
-public sealed class JobsFunction(JobService jobs, JobEvents events, JobAnswers answers, IOptions<JobOptions> options)
+public sealed class JobsFunction(JobService jobs, JobEvents events, JobAnswers answers, IOptions<SubmitOptions> options)
 {
     [Function(nameof(SubmitJob))]
     public Task<IResult> SubmitJob(

@@ -1,9 +1,11 @@
 using System.Reflection;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Functions.Compute;
+using Functions.Jobs.Submit;
+using Functions.Jobs.Watch;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -33,12 +35,13 @@ public sealed partial class ApiDocument
 
     private readonly Lazy<JsonObject> _document;
 
-    public ApiDocument(ComputeKinds kinds, IOptions<JobOptions> options) => _document = new(() => Build(kinds, options.Value));
+    public ApiDocument(ComputeKinds kinds, IOptions<SubmitOptions> submit, IOptions<WatchOptions> watch) =>
+        _document = new(() => Build(kinds, submit.Value, watch.Value));
 
-    private static JsonObject Build(ComputeKinds kinds, JobOptions options)
+    private static JsonObject Build(ComputeKinds kinds, SubmitOptions submit, WatchOptions watch)
     {
         var schemas = new ApiSchemas();
-        var operations = new ApiOperations(schemas, options, [.. kinds.All.Select(k => k.Description)]);
+        var operations = new ApiOperations(schemas, submit, watch, [.. kinds.All.Select(k => k.Description)]);
         var paths = new JsonObject();
         foreach (var function in Functions().OrderBy(f => f.Path, StringComparer.Ordinal))
         {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Functions.Compute;
 using Functions.Health;
 using Functions.Jobs.Submit;
+using Functions.Jobs.Watch;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 
@@ -12,7 +13,7 @@ namespace Functions.Http;
 /// status code with its body and headers. Routes, methods and auth levels are not here: <see cref="ApiDocument"/>
 /// reads them from the functions' own trigger attributes. The tests check every answer they see against this.
 /// </summary>
-internal sealed class ApiOperations(ApiSchemas schemas, JobOptions options, IReadOnlyList<KindDescription> kinds)
+internal sealed class ApiOperations(ApiSchemas schemas, SubmitOptions submit, WatchOptions watch, IReadOnlyList<KindDescription> kinds)
 {
     private const string Json = "application/json";
 
@@ -60,7 +61,7 @@ internal sealed class ApiOperations(ApiSchemas schemas, JobOptions options, IRea
                 new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = JobRequestReader.MaxIdempotencyKeyLength, ["pattern"] = "^[!-~]+$" })],
             new JsonObject
             {
-                ["description"] = $"The job: its kind and input, as JSON (at most {options.MaxBodyBytes} bytes).",
+                ["description"] = $"The job: its kind and input, as JSON (at most {submit.MaxBodyBytes} bytes).",
                 ["required"] = true,
                 ["content"] = new JsonObject { [Json] = new JsonObject { ["schema"] = JobRequest() } },
             },
@@ -69,14 +70,14 @@ internal sealed class ApiOperations(ApiSchemas schemas, JobOptions options, IRea
             Problem(StatusCodes.Status400BadRequest,
                 "The request is not a valid job; 'field' names what is at fault: body, kind, input, input.<field>, wait or Idempotency-Key. " +
                 "An input too large for one stored job is refused with field 'input'. A job expected to take more than " +
-                $"Jobs__MaxJobCoreSeconds ({options.MaxJobCoreSeconds}) core-seconds is refused naming the field that drives its cost " +
+                $"Jobs__MaxJobCoreSeconds ({submit.MaxJobCoreSeconds}) core-seconds is refused naming the field that drives its cost " +
                 "(see each kind's costField) and the largest value that fits."),
-            Problem(StatusCodes.Status413PayloadTooLarge, $"The body is over {options.MaxBodyBytes} bytes."),
+            Problem(StatusCodes.Status413PayloadTooLarge, $"The body is over {submit.MaxBodyBytes} bytes."),
             Problem(StatusCodes.Status415UnsupportedMediaType, "The body is not JSON (Content-Type)."),
             Problem(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used before with another body."),
             Problem(StatusCodes.Status503ServiceUnavailable,
-                $"Not accepted, try again after Retry-After: the queue holds Jobs__MaxQueueDepth ({options.MaxQueueDepth}) messages, the jobs " +
-                $"queued and running are expected to take Jobs__MaxQueuedCoreSeconds ({options.MaxQueuedCoreSeconds}) core-seconds, or storage " +
+                $"Not accepted, try again after Retry-After: the queue holds Jobs__MaxQueueDepth ({submit.MaxQueueDepth}) messages, the jobs " +
+                $"queued and running are expected to take Jobs__MaxQueuedCoreSeconds ({submit.MaxQueuedCoreSeconds}) core-seconds, or storage " +
                 "did not answer and no job is kept. Title 'Job may exist': storage did not confirm the submit; 'jobId' and 'statusUrl' " +
                 "name the job it may have made, and the same request with the same Idempotency-Key gets it.", RetryAfter())),
 
@@ -93,7 +94,7 @@ internal sealed class ApiOperations(ApiSchemas schemas, JobOptions options, IRea
             },
             Content(StatusCodes.Status200OK, "The job's kind and estimate.", Json, schemas.Ref(typeof(EstimateView))),
             Problem(StatusCodes.Status400BadRequest, "The request is not a valid job, or is over the per-job cap; 'field' names what is at fault."),
-            Problem(StatusCodes.Status413PayloadTooLarge, $"The body is over {options.MaxBodyBytes} bytes."),
+            Problem(StatusCodes.Status413PayloadTooLarge, $"The body is over {submit.MaxBodyBytes} bytes."),
             Problem(StatusCodes.Status415UnsupportedMediaType, "The body is not JSON (Content-Type).")),
 
         nameof(JobsFunction.ListJobs) => Paged(Operation(
@@ -158,7 +159,7 @@ internal sealed class ApiOperations(ApiSchemas schemas, JobOptions options, IRea
             $"A text/event-stream of the job: a 'job' event with the job (a JobView as JSON) now and at each change, at most one per " +
             $"{JobEventStream.MinGap.TotalMilliseconds:0} ms, then 'done' with its final view, and the stream ends. Each event's id " +
             $"marks how far the job has been seen; reconnecting with Last-Event-ID sends only what is newer. A stream ends by " +
-            $"itself after Jobs__MaxStreamSeconds ({options.MaxStreamSeconds} s) and an EventSource reconnects; a comment every " +
+            $"itself after Jobs__MaxStreamSeconds ({watch.MaxStreamSeconds} s) and an EventSource reconnects; a comment every " +
             $"{JobEventStream.Heartbeat.TotalSeconds:0} s keeps a quiet stream open.",
             [Id(), LastEventId()],
             null,
@@ -249,7 +250,7 @@ internal sealed class ApiOperations(ApiSchemas schemas, JobOptions options, IRea
     private (string, JsonObject) RetryAfter() => ("Retry-After", new JsonObject
     {
         ["description"] = "Seconds to wait before asking again.",
-        ["schema"] = new JsonObject { ["type"] = "integer", ["format"] = "int32", ["example"] = options.RetryAfterSeconds },
+        ["schema"] = new JsonObject { ["type"] = "integer", ["format"] = "int32", ["example"] = watch.RetryAfterSeconds },
     });
 
     private static (string, JsonObject) Location() => ("Location", new JsonObject
@@ -268,7 +269,7 @@ internal sealed class ApiOperations(ApiSchemas schemas, JobOptions options, IRea
     };
 
     private JsonObject Wait() => Query("wait",
-        $"Hold the request up to this many seconds until the job finishes; more than Jobs__MaxWaitSeconds ({options.MaxWaitSeconds}) counts as that many.",
+        $"Hold the request up to this many seconds until the job finishes; more than Jobs__MaxWaitSeconds ({watch.MaxWaitSeconds}) counts as that many.",
         new JsonObject { ["type"] = "integer", ["format"] = "int32", ["minimum"] = 0, ["default"] = 0 });
 
     private static JsonObject LastEventId() => Header(JobEvents.LastEventIdHeader,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Functions.Compute;
 using Functions.Jobs.Store;
 using Functions.Jobs.Submit;
+using Functions.Jobs.Watch;
 using Functions.Jobs;
 using Functions.Storage;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,7 @@ namespace Functions.Http;
 /// What the jobs API answers. <see cref="RunAsync"/> runs an endpoint and is the one place where the app's exceptions
 /// become problems; the other members turn what the services return into answers.
 /// </summary>
-public sealed class JobAnswers(IOptions<JobOptions> options, IOptions<StorageOptions> storage, TimeProvider time, ILogger<JobAnswers> logger)
+public sealed class JobAnswers(IOptions<WatchOptions> options, IOptions<StorageOptions> storage, TimeProvider time, ILogger<JobAnswers> logger)
 {
     private const string Json = "application/json";
 

@@ -10,7 +10,7 @@ namespace Functions.Http;
 /// One open event stream of one or more jobs. Events: <c>job</c> (a view of a job that may still change), <c>done</c>
 /// (its final view), on a stream of many also <c>missing</c> (no such job) and <c>end</c> (every job is over). Each
 /// event's <c>id:</c> holds the marks of every job of the stream as the caller has seen them (<see cref="JobMark"/>), so
-/// a reconnect sends only what is newer. The stream ends by itself after <see cref="JobOptions.MaxStreamSeconds"/>;
+/// a reconnect sends only what is newer. The stream ends by itself after <see cref="WatchOptions.MaxStreamSeconds"/>;
 /// when the caller goes away, the watches, the heartbeat and the deadline all stop with it.
 /// </summary>
 internal sealed class JobEventStream(

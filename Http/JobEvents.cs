@@ -12,7 +12,7 @@ namespace Functions.Http;
 /// Each job's states come from <see cref="JobWatch"/>: pushed when this instance computes the job, else one shared
 /// read per interval.
 /// </summary>
-public sealed class JobEvents(JobService jobs, JobWatch watch, TimeProvider time, IOptions<JobOptions> options, ILogger<JobEvents> logger)
+public sealed class JobEvents(JobService jobs, JobWatch watch, TimeProvider time, IOptions<WatchOptions> options, ILogger<JobEvents> logger)
 {
     public const string LastEventIdHeader = "Last-Event-ID";
 
@@ -28,7 +28,7 @@ public sealed class JobEvents(JobService jobs, JobWatch watch, TimeProvider time
 
     internal TimeProvider Time => time;
 
-    internal JobOptions Options => options.Value;
+    internal WatchOptions Options => options.Value;
 
     internal ILogger Logger => logger;
 

@@ -21,7 +21,7 @@ public static class JobRequestReader
     /// Reads a submit; throws <see cref="RequestRefusedException"/> for a bad query, content type (415) or size (413),
     /// and <see cref="InvalidInputException"/> naming the field for a bad job or key.
     /// </summary>
-    public static async Task<SubmitRequest> ReadSubmitAsync(HttpRequest request, JobOptions options, CancellationToken cancellationToken)
+    public static async Task<SubmitRequest> ReadSubmitAsync(HttpRequest request, SubmitOptions options, CancellationToken cancellationToken)
     {
         if (!IsJsonOrUnspecified(request))
             throw new RequestRefusedException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Send the job as application/json.", "Content-Type");

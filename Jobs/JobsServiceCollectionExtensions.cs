@@ -14,10 +14,9 @@ public static class JobsServiceCollectionExtensions
     /// <summary>The job lifecycle: submitting and reading jobs (HTTP side), running them (queue side), recovery, retention and metrics.</summary>
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section))
-            .Validate(jobs => jobs.MaxConcurrentSubmits >= 1, $"{JobOptions.Section}:{nameof(JobOptions.MaxConcurrentSubmits)} must be at least 1.")
-            .Validate(jobs => jobs.MaxWaitingSubmits >= 0, $"{JobOptions.Section}:{nameof(JobOptions.MaxWaitingSubmits)} must not be negative.")
-            .ValidateOnStart();
+        services.AddOptions<SubmitOptions>().Bind(configuration.GetSection(SubmitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<JobMetrics>();

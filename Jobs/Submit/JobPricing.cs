@@ -8,7 +8,7 @@ namespace Functions.Jobs.Submit;
 /// (<c>Jobs__MaxJobCoreSeconds</c>) and estimates what it costs. A job expected to take more is refused naming the
 /// input field that drives its cost and the largest value that fits.
 /// </summary>
-public sealed class JobPricing(ComputeKinds kinds, ComputeExecutor executor, IOptions<JobOptions> jobs, IOptions<ComputeOptions> compute)
+public sealed class JobPricing(ComputeKinds kinds, ComputeExecutor executor, IOptions<SubmitOptions> jobs, IOptions<ComputeOptions> compute)
 {
     public TimeSpan Cap => TimeSpan.FromSeconds(jobs.Value.MaxJobCoreSeconds);
 

@@ -22,7 +22,7 @@ public sealed class JobSubmission(
     WorkLedger ledger,
     JobMetrics metrics,
     TimeProvider time,
-    IOptions<JobOptions> options,
+    IOptions<SubmitOptions> options,
     ILogger<JobSubmission> logger)
 {
     private readonly SharedReading<int> _depth = new(queue.GetJobsDepthAsync, time);

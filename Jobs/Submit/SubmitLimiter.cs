@@ -24,7 +24,7 @@ public sealed class SubmitLimiter : IDisposable
     private long _meanTurnTicks;
     private DateTimeOffset _nextSlot;
 
-    public SubmitLimiter(IOptions<JobOptions> options, TimeProvider time)
+    public SubmitLimiter(IOptions<SubmitOptions> options, TimeProvider time)
     {
         _permits = options.Value.MaxConcurrentSubmits;
         _time = time;

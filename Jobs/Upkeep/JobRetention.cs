@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Functions.Jobs.Upkeep;
 
 /// <summary>Purges finished jobs, their results and idempotency keys once they are older than the retention.</summary>
-public sealed class JobRetention(IJobStore store, TimeProvider time, IOptions<JobOptions> options, ILogger<JobRetention> logger)
+public sealed class JobRetention(IJobStore store, TimeProvider time, IOptions<RetentionOptions> options, ILogger<JobRetention> logger)
 {
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {

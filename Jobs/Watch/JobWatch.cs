@@ -8,13 +8,13 @@ namespace Functions.Jobs.Watch;
 /// <summary>
 /// What this instance knows of the jobs its callers wait on or watch. All the callers of one job share one read of its
 /// row per interval; the interval starts short and doubles up to a second, and with many jobs watched it is longer from
-/// the start, so that the reads stay within <see cref="JobOptions.WatchReadsPerSecond"/>, and a fifth of that while
+/// the start, so that the reads stay within <see cref="WatchOptions.WatchReadsPerSecond"/>, and a fifth of that while
 /// submits wait in line for storage (<see cref="SubmitLimiter"/>): watchers are the first to slow down. A job computed on this
 /// instance is pushed here as it changes (<see cref="Publish"/>), with no read, and no read is made while such pushes
 /// come; a job computed elsewhere is read at once when the work ledger shows it gone (<see cref="WorkLedger"/>, read
 /// once a second for all jobs). The last caller to leave a job stops its reads: nothing is left behind.
 /// </summary>
-public sealed class JobWatch(IJobStore store, WorkLedger ledger, SubmitLimiter submits, TimeProvider time, IOptions<JobOptions> options)
+public sealed class JobWatch(IJobStore store, WorkLedger ledger, SubmitLimiter submits, TimeProvider time, IOptions<WatchOptions> options)
 {
     // While submits wait in line for storage, watchers read at this share of their budget: they slow down first.
     private const double ShareWhileSubmitsWait = 0.2;

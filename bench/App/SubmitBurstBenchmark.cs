@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 
@@ -22,7 +23,7 @@ public static class SubmitBurstBenchmark
     public static async IAsyncEnumerable<Figure> RunAsync(BenchOptions options)
     {
         await using var azurite = await Azurite.StartAsync();
-        var concurrency = new JobOptions().MaxConcurrentSubmits;
+        var concurrency = new SubmitOptions().MaxConcurrentSubmits;
         var floor = await RawFloorAsync(azurite, 1000, concurrency);
         yield return new Figure("raw storage floor", $"{Machine.Number(floor, "0")} submits/s ({concurrency} at once, 1000 submits' writes)", "reference");
 

@@ -5,6 +5,7 @@ using System.Text;
 using Azure.Storage.Queues;
 using Functions.Compute;
 using Functions.Jobs.Store;
+using Functions.Jobs.Watch;
 using Functions.Jobs;
 using Functions.Storage;
 using Functions.Tests.Fixtures;
@@ -48,7 +49,7 @@ public sealed class HostSettingsTests(AzuriteFixture azurite)
         // The longest an invocation takes: its own range, the most the admission lets others hold it back, and the
         // final writes' retries; with room to spare.
         Assert.True((budget + budget * (compute.MaxDelayPercent / 100.0) + budget) * 2 <= timeout);
-        Assert.True(new JobOptions().MaxWaitSeconds < 230);
+        Assert.True(new WatchOptions().MaxWaitSeconds < 230);
     }
 
     [Fact]

@@ -204,7 +204,7 @@ public sealed class JobEventsTests(AzuriteFixture azurite) : IAsyncLifetime
 
         clock.Advance(JobEventStream.Heartbeat);
         var beat = await stream.NextAsync(timeout.Token);
-        var limit = TimeSpan.FromSeconds(new JobOptions().MaxStreamSeconds);
+        var limit = TimeSpan.FromSeconds(new WatchOptions().MaxStreamSeconds);
         clock.Advance(limit - JobEventStream.Heartbeat - TimeSpan.FromSeconds(1));
         var stillOpen = await stream.NextAsync(timeout.Token);
         clock.Advance(TimeSpan.FromSeconds(1));

@@ -1,8 +1,11 @@
 using System.Reflection;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Functions.Compute;
 using Functions.Health;
+using Functions.Jobs.Submit;
+using Functions.Jobs.Upkeep;
+using Functions.Jobs.Watch;
 using Functions.Jobs;
 using Functions.Storage;
 using Functions.Telemetry;
@@ -31,7 +34,7 @@ public sealed class AppSettingsTests(CompiledInfraFixture infra) : IClassFixture
         TelemetryServiceCollectionExtensions.ClientIdSetting,
     ];
 
-    private static readonly Type[] OptionsTypes = [typeof(JobOptions), typeof(ComputeOptions), typeof(HealthOptions)];
+    private static readonly Type[] OptionsTypes = [typeof(SubmitOptions), typeof(WatchOptions), typeof(RetentionOptions), typeof(ComputeOptions), typeof(HealthOptions)];
 
     /// <summary>Every setting the app or the host reads, in app-setting form (<c>Section__Property</c>).</summary>
     public static IReadOnlySet<string> KnownSettings { get; } = OptionsTypes.SelectMany(OptionSettings)
@@ -68,7 +71,7 @@ public sealed class AppSettingsTests(CompiledInfraFixture infra) : IClassFixture
 
         Assert.NotEmpty(literal);
         Assert.Equal(int.Parse(literal["Compute:InvocationBudgetSeconds"]!), Bind<ComputeOptions>(configuration).InvocationBudgetSeconds);
-        Assert.Equal(int.Parse(literal["Jobs:MaxWaitSeconds"]!), Bind<JobOptions>(configuration).MaxWaitSeconds);
+        Assert.Equal(int.Parse(literal["Jobs:MaxWaitSeconds"]!), Bind<WatchOptions>(configuration).MaxWaitSeconds);
     }
 
     [Fact]

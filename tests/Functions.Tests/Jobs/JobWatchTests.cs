@@ -64,7 +64,7 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
         await AdvanceAsync(TimeSpan.FromSeconds(20));
 
         var perSecond = (_reads.Of(nameof(IJobStore.GetAsync)) - before) / 20.0;
-        var budget = new Functions.Jobs.JobOptions().WatchReadsPerSecond;
+        var budget = new WatchOptions().WatchReadsPerSecond;
         output.WriteLine($"500 waiters on 500 unfinished jobs: {perSecond:0.0} reads/s (budget {budget})");
         // Polling each job every second, as each waiter did before, reads 500 a second.
         Assert.InRange(perSecond, 1, budget * 1.1);
@@ -78,7 +78,7 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
         var jobs = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => QueuedJobAsync()));
         var limiter = _app.Services.GetRequiredService<SubmitLimiter>();
         var turns = new List<IDisposable>();
-        for (var i = 0; i < new Functions.Jobs.JobOptions().MaxConcurrentSubmits; i++) turns.Add(await limiter.EnterAsync(TimeSpan.FromHours(1), CancellationToken.None));
+        for (var i = 0; i < new SubmitOptions().MaxConcurrentSubmits; i++) turns.Add(await limiter.EnterAsync(TimeSpan.FromHours(1), CancellationToken.None));
         using var line = new CancellationTokenSource();
         var waitingSubmit = limiter.EnterAsync(TimeSpan.FromHours(1), line.Token).AsTask();
         using var gone = new CancellationTokenSource();
@@ -90,7 +90,7 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
         await AdvanceAsync(TimeSpan.FromSeconds(100));
 
         var perSecond = (_reads.Of(nameof(IJobStore.GetAsync)) - before) / 100.0;
-        var budget = new Functions.Jobs.JobOptions().WatchReadsPerSecond;
+        var budget = new WatchOptions().WatchReadsPerSecond;
         output.WriteLine($"500 waiters, a submit waiting in line: {perSecond:0.0} reads/s (budget {budget})");
         Assert.Equal(1, limiter.Waiting);
         Assert.InRange(perSecond, 1, budget / 5.0 * 1.1);
@@ -121,7 +121,7 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
         await FunctionApp.WaitUntilAsync(() => Task.FromResult(waiters[123].IsCompleted), TimeSpan.FromSeconds(10));
         Assert.Equal(JobStatus.Succeeded, (await waiters[123])!.Job.Status);
         var perSecond = (_reads.Of(nameof(IJobStore.GetAsync)) - before) / 3.0;
-        Assert.InRange(perSecond, 0, new Functions.Jobs.JobOptions().WatchReadsPerSecond * 1.1 + 1);
+        Assert.InRange(perSecond, 0, new WatchOptions().WatchReadsPerSecond * 1.1 + 1);
         Assert.All(waiters.Where((_, i) => i != 123), waiter => Assert.False(waiter.IsCompleted));
         await gone.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(waiters.Where((_, i) => i != 123)));

@@ -74,5 +74,5 @@ public sealed class SubmitLimiterTests
     }
 
     private SubmitLimiter Limiter(int permits) =>
-        new(Options.Create(new JobOptions { MaxConcurrentSubmits = permits }), _clock);
+        new(Options.Create(new SubmitOptions { MaxConcurrentSubmits = permits }), _clock);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CsCheck;
 using Functions.Http;
+using Functions.Jobs.Submit;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Xunit.Abstractions;
@@ -57,7 +58,7 @@ public sealed class BadInputFuzzTests(AzuriteFixture azurite, ITestOutputHelper 
             if (request.Expected == Expected.Success) Assert.InRange(answer.Status, 200, 299);
             // Whatever is accepted has a price within the per-job cap.
             if (request.Method == "POST" && answer.Status is 200 or 202)
-                Assert.InRange(answer.Json.GetProperty("estimate").GetProperty("coreSeconds").GetDouble(), 0, new JobOptions().MaxJobCoreSeconds);
+                Assert.InRange(answer.Json.GetProperty("estimate").GetProperty("coreSeconds").GetDouble(), 0, new SubmitOptions().MaxJobCoreSeconds);
             if (request.Expected == Expected.Problem) Assert.InRange(answer.Status, 400, 499);
         }, iter: Requests, threads: 4, print: r => r.ToString());
 
