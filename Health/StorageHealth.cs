@@ -11,7 +11,7 @@ namespace Functions.Health;
 /// the jobs table, both through the app's own store and queue. Each check has a short deadline, so a probe gets an
 /// answer in seconds even while the SDK would go on retrying an unreachable account.
 /// </summary>
-public sealed class StorageHealth(IJobQueue queue, IJobStore store, IOptions<HealthOptions> options, ILogger<StorageHealth> logger)
+public sealed class StorageHealth(IJobQueue queue, IJobRows rows, IOptions<HealthOptions> options, ILogger<StorageHealth> logger)
 {
     private readonly TimeSpan _deadline = TimeSpan.FromSeconds(options.Value.DeadlineSeconds);
 
@@ -26,7 +26,7 @@ public sealed class StorageHealth(IJobQueue queue, IJobStore store, IOptions<Hea
         deadline.CancelAfter(_deadline);
 
         var depths = CheckAsync("queue", queue.GetDepthsAsync, deadline.Token);
-        var table = CheckAsync("table", token => store.GetAsync(ProbeJobId, token), deadline.Token);
+        var table = CheckAsync("table", token => rows.GetAsync(ProbeJobId, token), deadline.Token);
         await Task.WhenAll(depths, table);
 
         var (queueCheck, queueDepths) = await depths;

@@ -9,7 +9,7 @@ namespace Functions.Jobs;
 public sealed class JobService(
     JobSubmission submission,
     JobPricing pricing,
-    IJobStore store,
+    IJobRows rows, IJobListing listing, IJobResults results,
     JobWatch watch,
     JobSignals signals,
     TimeProvider time,
@@ -41,10 +41,10 @@ public sealed class JobService(
 
     /// <summary>One page of jobs, newest first.</summary>
     public Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken) =>
-        store.ListAsync(status, top, continuation, cancellationToken);
+        listing.ListAsync(status, top, continuation, cancellationToken);
 
     public Task<JobSnapshot?> GetAsync(string id, CancellationToken cancellationToken) =>
-        JobIds.IsWellFormed(id) ? store.GetAsync(id, cancellationToken) : Task.FromResult<JobSnapshot?>(null);
+        JobIds.IsWellFormed(id) ? rows.GetAsync(id, cancellationToken) : Task.FromResult<JobSnapshot?>(null);
 
     /// <summary>Reads the job, holding on (without a thread) until it finishes or <paramref name="wait"/> ends. Null for an unknown id.</summary>
     public Task<JobSnapshot?> WaitAsync(string id, TimeSpan wait, CancellationToken cancellationToken) =>
@@ -54,7 +54,7 @@ public sealed class JobService(
     public async Task<JobResult?> GetResultAsync(string id, CancellationToken cancellationToken)
     {
         if (await GetAsync(id, cancellationToken) is not { } snapshot) return null;
-        var content = snapshot.Job is { Status: JobStatus.Succeeded, ResultBlob: { } blob } ? await store.ReadResultAsync(blob, cancellationToken) : null;
+        var content = snapshot.Job is { Status: JobStatus.Succeeded, ResultBlob: { } blob } ? await results.ReadResultAsync(blob, cancellationToken) : null;
         return new JobResult(snapshot, content);
     }
 
@@ -63,7 +63,7 @@ public sealed class JobService(
     {
         if (!JobIds.IsWellFormed(id)) return null;
         var canceledNow = false;
-        var snapshot = await store.UpdateAsync(id, job =>
+        var snapshot = await rows.UpdateAsync(id, job =>
         {
             canceledNow = !job.Status.IsFinished();
             return canceledNow ? job with { Status = JobStatus.Canceled, CompletedAt = time.GetUtcNow() } : null;

@@ -20,7 +20,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<JobMetrics>();
-        services.AddSingleton<WorkLedger>();
+        services.AddSingleton<WorkLedgerCache>();
         services.AddSingleton<JobWatch>();
         services.AddSingleton<JobSignals>();
 

@@ -18,6 +18,13 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StorageInitializer>();
         services.AddSingleton<IJobStore, TableJobStore>();
+        // Each role resolves to the one store, so a store registered in its place (a test's) serves every role.
+        services.AddSingleton<IJobRows>(provider => provider.GetRequiredService<IJobStore>());
+        services.AddSingleton<IJobListing>(provider => provider.GetRequiredService<IJobStore>());
+        services.AddSingleton<IWorkLedger>(provider => provider.GetRequiredService<IJobStore>());
+        services.AddSingleton<ISendMarks>(provider => provider.GetRequiredService<IJobStore>());
+        services.AddSingleton<IIdempotencyKeys>(provider => provider.GetRequiredService<IJobStore>());
+        services.AddSingleton<IJobResults>(provider => provider.GetRequiredService<IJobStore>());
         services.AddSingleton<IJobQueue, StorageJobQueue>();
         return services;
     }

@@ -11,7 +11,7 @@ namespace Functions.Jobs.Run;
 /// getting there at once exactly one finishes it. A job fails when its messages cannot be computed.
 /// </summary>
 public sealed class JobCompletion(
-    IJobStore store,
+    IJobRows rows, IJobResults results,
     FinalWrite finalWrite,
     ComputeExecutor executor,
     JobSignals signals,
@@ -22,7 +22,7 @@ public sealed class JobCompletion(
     /// <summary>Merges and finishes the job when every range the answer needs is done; otherwise leaves it to the last range.</summary>
     public async Task CompleteIfAllDoneAsync(string jobId, IComputePlan plan, CancellationToken cancellationToken)
     {
-        while (await store.GetAsync(jobId, cancellationToken) is { Job.Status: JobStatus.Running } snapshot)
+        while (await rows.GetAsync(jobId, cancellationToken) is { Job.Status: JobStatus.Running } snapshot)
         {
             var byIndex = new RangeRecord?[snapshot.Job.RangeCount];
             foreach (var range in snapshot.Ranges.Where(r => r.IsDone && r.Index < byIndex.Length)) byIndex[range.Index] = range;
@@ -30,7 +30,7 @@ public sealed class JobCompletion(
             if (!complete) return;
 
             var partials = new List<BinaryData>(needed.Count);
-            foreach (var range in needed) partials.Add(await store.ReadPartialAsync(jobId, range, cancellationToken));
+            foreach (var range in needed) partials.Add(await results.ReadPartialAsync(jobId, range, cancellationToken));
             if (await TryFinishAsync(snapshot, await StoreResultAsync(snapshot.Job, plan, partials, cancellationToken), cancellationToken)) return;
         }
     }
@@ -44,7 +44,7 @@ public sealed class JobCompletion(
         var result = await StoreResultAsync(basis.Job, plan, [partial], cancellationToken);
         while (!await TryFinishAsync(basis, result, cancellationToken))
         {
-            if (await finalWrite.RunAsync(basis.Job.Id, () => store.GetAsync(basis.Job.Id, cancellationToken), cancellationToken) is not { } now
+            if (await finalWrite.RunAsync(basis.Job.Id, () => rows.GetAsync(basis.Job.Id, cancellationToken), cancellationToken) is not { } now
                 || now.Job.Status.IsFinished())
                 return;
             basis = now;
@@ -55,7 +55,7 @@ public sealed class JobCompletion(
     public async Task FailAsync(string jobId, JobError error, CancellationToken cancellationToken)
     {
         var failedNow = false;
-        var failed = await store.UpdateAsync(jobId, job =>
+        var failed = await rows.UpdateAsync(jobId, job =>
         {
             failedNow = !job.Status.IsFinished();
             return failedNow ? job with { Status = JobStatus.Failed, CompletedAt = time.GetUtcNow(), Error = error } : null;
@@ -70,7 +70,7 @@ public sealed class JobCompletion(
     {
         var output = await executor.RunAsync(() => plan.Complete(plan.Reduce(partials)));
         var failure = output.Failure is { } failed ? new JobError(failed.Code, failed.Message) : null;
-        return await finalWrite.RunAsync(job.Id, () => store.SaveResultAsync(job with { Error = failure }, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken), cancellationToken);
+        return await finalWrite.RunAsync(job.Id, () => results.SaveResultAsync(job with { Error = failure }, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -91,7 +91,7 @@ public sealed class JobCompletion(
             ResultContentType = result.ResultContentType,
             Error = result.Error,
         };
-        if (await finalWrite.RunAsync(finished.Id, () => store.TryReplaceAsync(finished, basis.Version, cancellationToken), cancellationToken) is not { } version)
+        if (await finalWrite.RunAsync(finished.Id, () => rows.TryReplaceAsync(finished, basis.Version, cancellationToken), cancellationToken) is not { } version)
             return false;
         if (finished.Error is { } error) JobLog.Failed(logger, finished.Id, error.Code, error.Message);
         else JobLog.Finished(logger, finished.Id, JobStatus.Succeeded);

@@ -13,7 +13,7 @@ namespace Functions.Jobs.Run;
 /// Every step is safe to repeat, since delivery is at least once.
 /// </summary>
 public sealed class JobRunner(
-    IJobStore store,
+    IJobRows rows,
     ComputeKinds kinds,
     ComputeExecutor executor,
     JobStart start,
@@ -35,7 +35,7 @@ public sealed class JobRunner(
             return;
         }
 
-        var snapshot = await store.GetAsync(message.JobId, cancellationToken);
+        var snapshot = await rows.GetAsync(message.JobId, cancellationToken);
         if (snapshot is null)
         {
             JobLog.UnknownJob(logger, message.JobId);

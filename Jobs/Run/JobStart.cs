@@ -10,12 +10,12 @@ namespace Functions.Jobs.Run;
 /// running with its plan, and queues a message for every range after the first (which the starting invocation computes itself), so any
 /// instance can take any range when Azure scales out on queue length.
 /// </summary>
-public sealed class JobStart(IJobStore store, IJobQueue queue, JobSignals signals, TimeProvider time, JobMetrics metrics, ILogger<JobStart> logger)
+public sealed class JobStart(IJobRows rows, IJobQueue queue, JobSignals signals, TimeProvider time, JobMetrics metrics, ILogger<JobStart> logger)
 {
     /// <summary>The job as started; null when it has finished (canceled) meanwhile.</summary>
     public async Task<JobSnapshot?> StartAsync(JobSnapshot snapshot, RangePlan ranges, CancellationToken cancellationToken)
     {
-        var started = await store.UpdateAsync(snapshot.Job.Id, job => job.Status == JobStatus.Queued
+        var started = await rows.UpdateAsync(snapshot.Job.Id, job => job.Status == JobStatus.Queued
             ? job with { Status = JobStatus.Running, StartedAt = time.GetUtcNow(), ChunkCount = ranges.ChunkCount, RangeCount = ranges.RangeCount }
             : null, cancellationToken);
         if (started is null || started.Job.Status != JobStatus.Running) return null;

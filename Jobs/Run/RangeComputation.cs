@@ -13,7 +13,7 @@ namespace Functions.Jobs.Run;
 /// seen canceled (or answered by an earlier range) in storage at the next progress interval.
 /// </summary>
 public sealed class RangeComputation(
-    IJobStore store,
+    IJobRows rows, IJobResults results,
     FinalWrite finalWrite,
     ComputeExecutor executor,
     JobSignals signals,
@@ -33,7 +33,7 @@ public sealed class RangeComputation(
         var computed = await ComputeAsync(snapshot, plan, range, firstTick: null, cancellationToken);
         if (computed is not { } done) return false;
         var finished = range with { ChunksDone = done.Chunks, IsDone = true, EndsSearch = plan.EndsSearch(done.Partial) };
-        await finalWrite.RunAsync(snapshot.Job.Id, () => store.SaveRangeAsync(snapshot.Job.Id, finished, done.Partial, cancellationToken), cancellationToken);
+        await finalWrite.RunAsync(snapshot.Job.Id, () => results.SaveRangeAsync(snapshot.Job.Id, finished, done.Partial, cancellationToken), cancellationToken);
         return true;
     }
 
@@ -48,7 +48,7 @@ public sealed class RangeComputation(
         var computed = await ComputeAsync(basis, plan, new RangeRecord(0, 0, plan.ChunkCount, 0), async token =>
         {
             var running = basis.Job with { Status = JobStatus.Running };
-            if (await store.TryReplaceAsync(running, basis.Version, token) is { } version) basis = basis with { Job = running, Version = version };
+            if (await rows.TryReplaceAsync(running, basis.Version, token) is { } version) basis = basis with { Job = running, Version = version };
         }, cancellationToken);
         return computed is { } done ? (done.Partial, basis) : null;
     }
@@ -74,7 +74,7 @@ public sealed class RangeComputation(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            var now = await store.GetAsync(job.Id, cancellationToken);
+            var now = await rows.GetAsync(job.Id, cancellationToken);
             JobLog.RangeStopped(logger, job.Id, range.Index, now?.Job.Status ?? JobStatus.Canceled);
             return null;
         }
@@ -115,8 +115,8 @@ public sealed class RangeComputation(
                     if (firstTick is not null) await firstTick(stop.Token);
                     firstTick = null;
                     var progress = range with { ChunksDone = chunksDone() };
-                    await store.SaveRangeAsync(jobId, progress, null, stop.Token);
-                    var now = await store.GetAsync(jobId, stop.Token);
+                    await results.SaveRangeAsync(jobId, progress, null, stop.Token);
+                    var now = await rows.GetAsync(jobId, stop.Token);
                     if (now is null || now.Job.Status.IsFinished() || EarlierRangeEndedSearch(now, range.Index)) await stop.CancelAsync();
                     else signals.Changed(now with { Ranges = [.. now.Ranges.Where(r => r.Index != range.Index), progress] });
                 }

@@ -7,7 +7,7 @@ public static class JobStoreExtensions
     /// transition only ever moves the job from the state it was decided on. <paramref name="change"/> returns null to
     /// leave the job as it is (for example, it is already finished). Returns the job as it stands afterwards.
     /// </summary>
-    public static async Task<JobSnapshot?> UpdateAsync(this IJobStore store, string id, Func<JobRecord, JobRecord?> change, CancellationToken cancellationToken)
+    public static async Task<JobSnapshot?> UpdateAsync(this IJobRows store, string id, Func<JobRecord, JobRecord?> change, CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -14,18 +14,18 @@ namespace Functions.Jobs.Submit;
 /// the first.
 /// </summary>
 public sealed class JobSubmission(
-    IJobStore store,
+    IJobRows rows, ISendMarks sendMarks, IIdempotencyKeys keys,
     IJobQueue queue,
     JobPricing pricing,
     SubmitLimiter limiter,
     JobRecovery recovery,
-    WorkLedger ledger,
+    WorkLedgerCache ledger,
     JobMetrics metrics,
     TimeProvider time,
     IOptions<SubmitOptions> options,
     ILogger<JobSubmission> logger)
 {
-    private readonly SharedReading<int> _depth = new(queue.GetJobsDepthAsync, time);
+    private readonly CachedRead<int> _depth = new(queue.GetJobsDepthAsync, time);
 
     /// <summary>
     /// Throws <see cref="InvalidInputException"/> for bad input, <see cref="IdempotencyKeyReusedException"/> for a key
@@ -40,8 +40,8 @@ public sealed class JobSubmission(
         JobRequest request, string? idempotencyKey, TimeSpan turnBudget, CancellationToken cancellationToken, CancellationToken storageDeadline)
     {
         var input = request.Input.GetRawText();
-        if (input.Length > store.MaxInputLength)
-            throw new InvalidInputException("input", $"'input' must be at most {store.MaxInputLength} characters of JSON.");
+        if (input.Length > rows.MaxInputLength)
+            throw new InvalidInputException("input", $"'input' must be at most {rows.MaxInputLength} characters of JSON.");
         var (kind, plan, estimate) = pricing.Price(request);
 
         using var turn = await limiter.EnterAsync(turnBudget, cancellationToken);
@@ -54,7 +54,7 @@ public sealed class JobSubmission(
         catch (QueueUnavailableException) when (claim is not null)
         {
             // A resend of a job accepted before gets its job even now; a new one is refused with nothing kept.
-            if (await store.FindIdempotencyClaimAsync(claim.KeyHash, cancellationToken) is { } earlier && await EarlierJobAsync(claim, earlier, storageDeadline) is { } job)
+            if (await keys.FindIdempotencyClaimAsync(claim.KeyHash, cancellationToken) is { } earlier && await EarlierJobAsync(claim, earlier, storageDeadline) is { } job)
                 return job;
             throw;
         }
@@ -62,7 +62,7 @@ public sealed class JobSubmission(
         var id = JobIds.New();
         if (claim is not null)
         {
-            var first = await store.ClaimIdempotencyKeyAsync(claim, cancellationToken);
+            var first = await keys.ClaimIdempotencyKeyAsync(claim, cancellationToken);
             if (first.JobId != claim.JobId && await EarlierJobAsync(claim, first, storageDeadline) is { } earlier) return earlier;
             id = first.JobId;
         }
@@ -75,7 +75,7 @@ public sealed class JobSubmission(
         string? version;
         try
         {
-            version = await store.TryCreateAsync(job, storageDeadline);
+            version = await rows.TryCreateAsync(job, storageDeadline);
         }
         catch (Exception e) when (IsUnanswered(e))
         {
@@ -85,7 +85,7 @@ public sealed class JobSubmission(
         if (version is null)
         {
             // Another submit with the same key stored the job first; it queues it.
-            return await store.GetAsync(job.Id, storageDeadline)
+            return await rows.GetAsync(job.Id, storageDeadline)
                 ?? throw new QueueUnavailableException("Another request with this Idempotency-Key was storing the job and gave up. Try again.");
         }
 
@@ -117,7 +117,7 @@ public sealed class JobSubmission(
     private async Task<JobSnapshot?> EarlierJobAsync(IdempotencyClaim claim, IdempotencyClaim first, CancellationToken storageDeadline)
     {
         if (first.Fingerprint != claim.Fingerprint) throw new IdempotencyKeyReusedException();
-        if (await store.GetAsync(first.JobId, storageDeadline) is not { } earlier) return null;
+        if (await rows.GetAsync(first.JobId, storageDeadline) is not { } earlier) return null;
         try
         {
             await recovery.SendIfUnsentAsync(earlier.Job, storageDeadline);
@@ -136,7 +136,7 @@ public sealed class JobSubmission(
     {
         try
         {
-            await store.MarkSentAsync(id, storageDeadline);
+            await sendMarks.MarkSentAsync(id, storageDeadline);
         }
         catch (Exception e) when (e is StorageUnavailableException or OperationCanceledException)
         {

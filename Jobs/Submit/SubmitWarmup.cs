@@ -11,7 +11,7 @@ namespace Functions.Jobs.Submit;
 /// send mark) is compiled, so the first requests do not pay for it. Off the start-up path: the host does not wait
 /// for it, and a storage failure here only logs (the first submit then tries again).
 /// </summary>
-public sealed class SubmitWarmup(IJobStore store, IJobQueue queue, WorkLedger ledger, ILogger<SubmitWarmup> logger) : BackgroundService
+public sealed class SubmitWarmup(IJobRows rows, ISendMarks sendMarks, IJobQueue queue, WorkLedgerCache ledger, ILogger<SubmitWarmup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,7 +19,7 @@ public sealed class SubmitWarmup(IJobStore store, IJobQueue queue, WorkLedger le
         try
         {
             var unknown = JobIds.New();
-            await Task.WhenAll(queue.GetJobsDepthAsync(stoppingToken), ledger.ReadAsync(stoppingToken), store.GetAsync(unknown, stoppingToken), store.IsSentAsync(unknown, stoppingToken));
+            await Task.WhenAll(queue.GetJobsDepthAsync(stoppingToken), ledger.ReadAsync(stoppingToken), rows.GetAsync(unknown, stoppingToken), sendMarks.IsSentAsync(unknown, stoppingToken));
             JobLog.WarmedUp(logger, clock.ElapsedMilliseconds);
         }
         catch (Exception e) when (e is StorageUnavailableException or OperationCanceledException)

@@ -9,7 +9,7 @@ namespace Functions.Jobs.Upkeep;
 /// still marked after <see cref="SubmitWindow"/> may have no message: it is sent one. A duplicate message is harmless
 /// (every step of a job is safe to repeat), and the queue's depth does not matter: no empty queue is waited for.
 /// </summary>
-public sealed class JobRecovery(IJobStore store, IJobQueue queue, TimeProvider time, ILogger<JobRecovery> logger)
+public sealed class JobRecovery(IJobRows rows, IWorkLedger ledger, ISendMarks sendMarks, IJobQueue queue, TimeProvider time, ILogger<JobRecovery> logger)
 {
     /// <summary>A submit sends its message within its storage deadline; a younger mark may be a submit still on its way.</summary>
     public static readonly TimeSpan SubmitWindow = TimeSpan.FromSeconds(30);
@@ -20,7 +20,7 @@ public sealed class JobRecovery(IJobStore store, IJobQueue queue, TimeProvider t
     /// </summary>
     public async Task<bool> SendIfUnsentAsync(JobRecord job, CancellationToken cancellationToken)
     {
-        if (job.Status != JobStatus.Queued || await store.IsSentAsync(job.Id, cancellationToken)) return false;
+        if (job.Status != JobStatus.Queued || await sendMarks.IsSentAsync(job.Id, cancellationToken)) return false;
         await SendAsync(job.Id, cancellationToken);
         return true;
     }
@@ -29,13 +29,13 @@ public sealed class JobRecovery(IJobStore store, IJobQueue queue, TimeProvider t
     public async Task<IReadOnlyList<string>> RequeueStrandedAsync(CancellationToken cancellationToken)
     {
         var requeued = new List<string>();
-        await foreach (var id in store.FindUnsentBeforeAsync(time.GetUtcNow() - SubmitWindow, cancellationToken))
+        await foreach (var id in sendMarks.FindUnsentBeforeAsync(time.GetUtcNow() - SubmitWindow, cancellationToken))
         {
-            var job = await store.GetAsync(id, cancellationToken);
+            var job = await rows.GetAsync(id, cancellationToken);
             if (job is null)
             {
                 // The submit stored the listing but not the job, and refused: nothing to run.
-                await store.ForgetUnsentAsync(id, cancellationToken);
+                await sendMarks.ForgetUnsentAsync(id, cancellationToken);
             }
             else if (job.Job.Status == JobStatus.Queued)
             {
@@ -45,7 +45,7 @@ public sealed class JobRecovery(IJobStore store, IJobQueue queue, TimeProvider t
             else
             {
                 // It ran, so its message did arrive.
-                await store.MarkSentAsync(id, cancellationToken);
+                await sendMarks.MarkSentAsync(id, cancellationToken);
             }
         }
 
@@ -55,14 +55,14 @@ public sealed class JobRecovery(IJobStore store, IJobQueue queue, TimeProvider t
     /// <summary>Drops from the work queued the estimates of jobs that finished without dropping theirs (their write was lost).</summary>
     public async Task ForgetFinishedWorkAsync(CancellationToken cancellationToken)
     {
-        var forgotten = await store.ForgetFinishedWorkAsync(cancellationToken);
+        var forgotten = await ledger.ForgetFinishedWorkAsync(cancellationToken);
         if (forgotten > 0) JobLog.WorkForgotten(logger, forgotten);
     }
 
     private async Task SendAsync(string id, CancellationToken cancellationToken)
     {
         await queue.SendAsync(new JobMessage(id), cancellationToken);
-        await store.MarkSentAsync(id, cancellationToken);
+        await sendMarks.MarkSentAsync(id, cancellationToken);
         JobLog.Requeued(logger, id);
     }
 }

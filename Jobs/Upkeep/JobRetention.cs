@@ -5,21 +5,21 @@ using Microsoft.Extensions.Options;
 namespace Functions.Jobs.Upkeep;
 
 /// <summary>Purges finished jobs, their results and idempotency keys once they are older than the retention.</summary>
-public sealed class JobRetention(IJobStore store, TimeProvider time, IOptions<RetentionOptions> options, ILogger<JobRetention> logger)
+public sealed class JobRetention(IJobRows rows, IJobListing listing, IIdempotencyKeys keys, TimeProvider time, IOptions<RetentionOptions> options, ILogger<JobRetention> logger)
 {
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - TimeSpan.FromHours(options.Value.RetentionHours);
         var purged = 0;
-        await foreach (var id in store.FindFinishedBeforeAsync(cutoff, cancellationToken))
+        await foreach (var id in listing.FindFinishedBeforeAsync(cutoff, cancellationToken))
         {
-            await store.PurgeAsync(id, cancellationToken);
+            await rows.PurgeAsync(id, cancellationToken);
             JobLog.Purged(logger, id);
             purged++;
         }
 
-        var keys = await store.PurgeIdempotencyKeysAsync(cutoff, cancellationToken);
-        JobLog.RetentionPass(logger, purged, keys, cutoff);
+        var keysPurged = await keys.PurgeIdempotencyKeysAsync(cutoff, cancellationToken);
+        JobLog.RetentionPass(logger, purged, keysPurged, cutoff);
         return purged;
     }
 }

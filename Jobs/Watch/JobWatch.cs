@@ -11,17 +11,17 @@ namespace Functions.Jobs.Watch;
 /// the start, so that the reads stay within <see cref="WatchOptions.WatchReadsPerSecond"/>, and a fifth of that while
 /// submits wait in line for storage (<see cref="SubmitLimiter"/>): watchers are the first to slow down. A job computed on this
 /// instance is pushed here as it changes (<see cref="Publish"/>), with no read, and no read is made while such pushes
-/// come; a job computed elsewhere is read at once when the work ledger shows it gone (<see cref="WorkLedger"/>, read
+/// come; a job computed elsewhere is read at once when the work ledger shows it gone (<see cref="WorkLedgerCache"/>, read
 /// once a second for all jobs). The last caller to leave a job stops its reads: nothing is left behind.
 /// </summary>
-public sealed class JobWatch(IJobStore store, WorkLedger ledger, SubmitLimiter submits, TimeProvider time, IOptions<WatchOptions> options)
+public sealed class JobWatch(IJobRows rows, WorkLedgerCache ledger, SubmitLimiter submits, TimeProvider time, IOptions<WatchOptions> options)
 {
     // While submits wait in line for storage, watchers read at this share of their budget: they slow down first.
     private const double ShareWhileSubmitsWait = 0.2;
 
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LedgerTick = SharedReading<LedgerReading>.Freshness;
+    private static readonly TimeSpan LedgerTick = CachedRead<LedgerReading>.Freshness;
     private static readonly TimeSpan OffLedgerAfter = TimeSpan.FromMinutes(1);
 
     private readonly Lock _gate = new();
@@ -49,7 +49,7 @@ public sealed class JobWatch(IJobStore store, WorkLedger ledger, SubmitLimiter s
             var (current, next) = watched.Now();
             if (current is null)
             {
-                await watched.FirstReadAsync(token => store.GetAsync(id, token), cancellationToken);
+                await watched.FirstReadAsync(token => rows.GetAsync(id, token), cancellationToken);
                 (current, next) = watched.Now();
                 if (current is null) yield break;
             }
@@ -161,7 +161,7 @@ public sealed class JobWatch(IJobStore store, WorkLedger ledger, SubmitLimiter s
                 interval = Max(Min(interval * 2, LongestPoll), Budgeted());
                 try
                 {
-                    if (await store.GetAsync(id, watched.Stop.Token) is not { } snapshot) continue;
+                    if (await rows.GetAsync(id, watched.Stop.Token) is not { } snapshot) continue;
                     watched.Take(snapshot, pushedAt: null);
                     // Unfinished a while after the ledger should have had it: it is not in the ledger (stored before the
                     // ledger existed, or its entry lost), so its reads keep to the interval.

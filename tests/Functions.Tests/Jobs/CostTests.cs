@@ -123,7 +123,7 @@ public sealed class CostTests(AzuriteFixture azurite)
         const string Body = """{"kind":"primes","input":{"limit":100000000000}}""";
         var each = (await app.SendAsync("POST", Routes.EstimatesPath, Body)).Json.GetProperty("estimate").GetProperty("coreSeconds").GetDouble();
         var fitting = (int)(30 / each);
-        clock.Advance(SharedReading<int>.Staleness);
+        clock.Advance(CachedRead<int>.Staleness);
 
         var accepted = new List<string>();
         try
@@ -131,7 +131,7 @@ public sealed class CostTests(AzuriteFixture azurite)
             for (var i = 0; i < fitting; i++)
             {
                 accepted.Add(await app.SubmitAsync(Body));
-                clock.Advance(SharedReading<int>.Staleness);
+                clock.Advance(CachedRead<int>.Staleness);
             }
 
             var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
@@ -142,7 +142,7 @@ public sealed class CostTests(AzuriteFixture azurite)
             await census.AssertUnchangedAsync();
 
             await app.DeleteAsync(Routes.JobPath(accepted[0]));
-            clock.Advance(SharedReading<int>.Staleness);
+            clock.Advance(CachedRead<int>.Staleness);
             accepted.Add(await app.SubmitAsync(Body));
         }
         finally

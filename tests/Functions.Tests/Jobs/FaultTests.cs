@@ -82,7 +82,7 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(0, (await app.RawJobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
         var later = new FakeTimeProvider(DateTimeOffset.UtcNow + JobRecovery.SubmitWindow + TimeSpan.FromSeconds(1));
-        var recovery = new JobRecovery(app.Store, ActivatorUtilities.CreateInstance<StorageJobQueue>(app.Services), later, NullLogger<JobRecovery>.Instance);
+        var recovery = new JobRecovery(app.Store, app.Store, app.Store, ActivatorUtilities.CreateInstance<StorageJobQueue>(app.Services), later, NullLogger<JobRecovery>.Instance);
         Assert.Contains(id, await recovery.RequeueStrandedAsync(CancellationToken.None));
         await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
     }

@@ -76,7 +76,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
         await app.ClearQueuesAsync();
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
-        clock.Advance(SharedReading<int>.Staleness);
+        clock.Advance(CachedRead<int>.Staleness);
         var census = await StorageCensus.TakeAsync(azurite.ConnectionString);
 
         var refused = await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""", headers: withIdempotencyKey ? NewKey() : null);
@@ -87,7 +87,7 @@ public sealed class JobLifecycleTests(AzuriteFixture azurite)
         await census.AssertUnchangedAsync();
 
         await app.PumpUntilAsync(async () => (await app.RawJobsQueue.PeekMessageAsync()).Value is null, Deadline);
-        clock.Advance(SharedReading<int>.Staleness);
+        clock.Advance(CachedRead<int>.Staleness);
         Assert.Equal(202, (await app.PostJobAsync("""{"kind":"primes","input":{"limit":10}}""")).Status);
     }
 

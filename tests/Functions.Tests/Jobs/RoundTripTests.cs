@@ -28,7 +28,7 @@ public sealed class RoundTripTests(AzuriteFixture azurite, ITestOutputHelper out
     {
         var (app, requests, clock) = await WarmAppAsync();
         await using var _ = app;
-        clock.Advance(SharedReading<int>.Staleness);
+        clock.Advance(CachedRead<int>.Staleness);
         requests.Clear();
 
         var id = await app.SubmitAsync(Body);

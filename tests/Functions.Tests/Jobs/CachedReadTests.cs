@@ -5,13 +5,13 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.Tests.Jobs;
 
-public sealed class SharedReadingTests
+public sealed class CachedReadTests
 {
     private readonly FakeTimeProvider _clock = new();
     private readonly Queue<TaskCompletionSource<int>> _reads = new();
-    private readonly SharedReading<int> _reading;
+    private readonly CachedRead<int> _reading;
 
-    public SharedReadingTests() => _reading = new SharedReading<int>(_ => Read().Task, _clock);
+    public CachedReadTests() => _reading = new CachedRead<int>(_ => Read().Task, _clock);
 
     private int ReadsStarted { get; set; }
 
@@ -23,7 +23,7 @@ public sealed class SharedReadingTests
         Assert.False(first.IsCompleted);
 
         _reads.Dequeue().SetResult(7);
-        _clock.Advance(SharedReading<int>.Freshness - TimeSpan.FromMilliseconds(1));
+        _clock.Advance(CachedRead<int>.Freshness - TimeSpan.FromMilliseconds(1));
 
         Assert.Equal((7, 7, 7), (await first, await second, await _reading.GetAsync(CancellationToken.None)));
         Assert.Equal(1, ReadsStarted);
@@ -33,7 +33,7 @@ public sealed class SharedReadingTests
     public async Task PastFreshness_AnswersTheLastReadingAtOnce_WhileOneNewReadIsOnItsWay()
     {
         await ReadAsync(7);
-        _clock.Advance(SharedReading<int>.Freshness);
+        _clock.Advance(CachedRead<int>.Freshness);
 
         var during = _reading.GetAsync(CancellationToken.None);
         var alsoDuring = _reading.GetAsync(CancellationToken.None);
@@ -51,7 +51,7 @@ public sealed class SharedReadingTests
     public async Task PastStaleness_WaitsForTheNewRead()
     {
         await ReadAsync(7);
-        _clock.Advance(SharedReading<int>.Staleness);
+        _clock.Advance(CachedRead<int>.Staleness);
 
         var after = _reading.GetAsync(CancellationToken.None);
 
@@ -91,11 +91,11 @@ public sealed class SharedReadingTests
     [Fact]
     public async Task ReadThatAnswersAtOnce_IsKeptLikeAnyOther()
     {
-        var reading = new SharedReading<int>(_ => Task.FromResult(++ReadsStarted), _clock);
+        var reading = new CachedRead<int>(_ => Task.FromResult(++ReadsStarted), _clock);
 
         Assert.Equal(1, await reading.GetAsync(CancellationToken.None));
         Assert.Equal(1, await reading.GetAsync(CancellationToken.None));
-        _clock.Advance(SharedReading<int>.Freshness);
+        _clock.Advance(CachedRead<int>.Freshness);
         Assert.Equal(2, await reading.GetAsync(CancellationToken.None));
     }
 

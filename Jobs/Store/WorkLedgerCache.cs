@@ -6,16 +6,16 @@ public sealed record QueuedWork(TimeSpan CoreTime, IReadOnlySet<string> JobIds);
 /// <summary>
 /// The work ledger as this instance last read it, shared by all its users: admission on submit (how much work is
 /// queued) and the watchers of jobs computed elsewhere (which have finished: a finished job leaves the ledger). Read
-/// at most once a second while it is asked for (<see cref="SharedReading{T}"/>).
+/// at most once a second while it is asked for (<see cref="CachedRead{T}"/>).
 /// </summary>
-public sealed class WorkLedger
+public sealed class WorkLedgerCache
 {
-    private readonly SharedReading<LedgerReading> _reading;
+    private readonly CachedRead<LedgerReading> _reading;
 
-    public WorkLedger(IJobStore store, TimeProvider time) => _reading = new(async cancellationToken =>
+    public WorkLedgerCache(IWorkLedger ledger, TimeProvider time) => _reading = new(async cancellationToken =>
     {
         var at = time.GetUtcNow();
-        return new LedgerReading(await store.GetQueuedWorkAsync(cancellationToken), at);
+        return new LedgerReading(await ledger.GetQueuedWorkAsync(cancellationToken), at);
     }, time);
 
     public Task<LedgerReading> ReadAsync(CancellationToken cancellationToken) => _reading.GetAsync(cancellationToken);

@@ -6,7 +6,7 @@ namespace Functions.Jobs.Store;
 /// reading is on its way callers get the last one, if it is younger than <see cref="Staleness"/>: under load a read
 /// can take seconds, and a guard against runaway growth must not make every submit wait for it.
 /// </summary>
-public sealed class SharedReading<T>(Func<CancellationToken, Task<T>> read, TimeProvider time)
+public sealed class CachedRead<T>(Func<CancellationToken, Task<T>> read, TimeProvider time)
 {
     /// <summary>How often the reading is renewed while it is asked for.</summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(1);
