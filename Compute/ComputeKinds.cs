@@ -8,4 +8,8 @@ public sealed class ComputeKinds(IEnumerable<IComputeKind> kinds)
     public IReadOnlyCollection<IComputeKind> All => _byName.Values;
 
     public IComputeKind? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>The kind named <paramref name="name"/>; <see cref="InvalidInputException"/> on field <c>kind</c> when there is none.</summary>
+    public IComputeKind Get(string name) => Find(name) ?? throw new InvalidInputException(
+        "kind", $"Unknown kind '{name}'. Known kinds: {string.Join(", ", _byName.Keys.Order(StringComparer.Ordinal))}.");
 }

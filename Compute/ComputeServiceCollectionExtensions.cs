@@ -28,6 +28,7 @@ public static class ComputeServiceCollectionExtensions
             return new ComputeExecutor(options.Threads > 0 ? options.Threads : Environment.ProcessorCount, options.Priority, logger);
         });
         services.AddHostedService<ComputeStartup>();
+        services.AddSingleton<RangePlanner>();
 
         services.AddSingleton<ComputeKinds>();
         services.AddSingleton<IComputeKind, PrimesKind>();

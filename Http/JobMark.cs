@@ -26,7 +26,7 @@ public readonly record struct JobMark(JobStatus? Status, int ChunksDone)
 
     /// <summary>Whether this state is news to a caller who has seen <paramref name="seen"/> (null: nothing yet).</summary>
     public bool IsNewerThan(JobMark? seen) =>
-        seen is not { } known || Rank(this) > Rank(known) || (Rank(this) == Rank(known) && !IsFinal && ChunksDone > known.ChunksDone);
+        seen is not { } known || Status.IsAheadOf(ChunksDone, known.Status, known.ChunksDone);
 
     public override string ToString() => Missing ? "x" : Status switch
     {
@@ -69,6 +69,4 @@ public readonly record struct JobMark(JobStatus? Status, int ChunksDone)
         for (var i = 0; i < jobs; i++) marks[i] = Parse(parts[i]);
         return marks;
     }
-
-    private static int Rank(JobMark mark) => mark.IsFinal ? 2 : mark.Status == JobStatus.Running ? 1 : 0;
 }

@@ -23,6 +23,21 @@ public static class JobStatusExtensions
 
     public static bool IsFinished(this JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled;
 
+    /// <summary>
+    /// Whether a job at <paramref name="status"/> with <paramref name="chunksDone"/> is further along than one seen at
+    /// <paramref name="known"/> with <paramref name="knownChunksDone"/>. A job only moves forward: queued, running,
+    /// finished (a job that is gone counts as finished, a null status), and while unfinished, more chunks done.
+    /// </summary>
+    public static bool IsAheadOf(this JobStatus? status, int chunksDone, JobStatus? known, int knownChunksDone) =>
+        Stage(status) > Stage(known) || (Stage(status) == Stage(known) && Stage(status) < 2 && chunksDone > knownChunksDone);
+
+    private static int Stage(JobStatus? status) => status switch
+    {
+        JobStatus.Queued => 0,
+        JobStatus.Running => 1,
+        _ => 2,
+    };
+
     /// <summary>The status as the API spells it: <c>queued</c>, <c>running</c>, …</summary>
     public static string Name(this JobStatus status) => Names[status];
 

@@ -15,13 +15,12 @@ namespace Functions.Jobs.Run;
 public sealed class JobRunner(
     IJobRows rows,
     ComputeKinds kinds,
-    ComputeExecutor executor,
+    RangePlanner planner,
     JobStart start,
     RangeAdmission admission,
     RangeComputation ranges,
     JobCompletion completion,
     TimeProvider time,
-    IOptions<ComputeOptions> options,
     JobMetrics metrics,
     ILogger<JobRunner> logger)
 {
@@ -61,7 +60,7 @@ public sealed class JobRunner(
 
         if (message.Range is null)
         {
-            var rangePlan = RangePlan.For(plan, TimeSpan.FromSeconds(options.Value.InvocationBudgetSeconds), executor.ThreadCount);
+            var rangePlan = planner.For(plan);
             if (snapshot.Job.Status == JobStatus.Queued && rangePlan.RangeCount == 1)
             {
                 if (!await admission.DeferIfBusyAsync(message, Work(plan, rangePlan, 0), cancellationToken))
@@ -117,7 +116,7 @@ public sealed class JobRunner(
 
     private IComputePlan Plan(JobRecord job)
     {
-        var kind = kinds.Find(job.Kind) ?? throw new InvalidInputException("kind", $"Unknown kind '{job.Kind}'.");
+        var kind = kinds.Get(job.Kind);
         using var input = JsonDocument.Parse(job.Input);
         return kind.Plan(input.RootElement, job.Budget);
     }

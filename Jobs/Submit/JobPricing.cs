@@ -8,15 +8,14 @@ namespace Functions.Jobs.Submit;
 /// (<c>Jobs__MaxJobCoreSeconds</c>) and estimates what it costs. A job expected to take more is refused naming the
 /// input field that drives its cost and the largest value that fits.
 /// </summary>
-public sealed class JobPricing(ComputeKinds kinds, ComputeExecutor executor, IOptions<SubmitOptions> jobs, IOptions<ComputeOptions> compute)
+public sealed class JobPricing(ComputeKinds kinds, RangePlanner ranges, IOptions<SubmitOptions> jobs)
 {
     public TimeSpan Cap => TimeSpan.FromSeconds(jobs.Value.MaxJobCoreSeconds);
 
     /// <summary>The job's kind, plan and estimate; throws <see cref="InvalidInputException"/> for bad input or a job over the cap.</summary>
     public PricedJob Price(JobRequest request)
     {
-        var kind = kinds.Find(request.Kind) ?? throw new InvalidInputException(
-            "kind", $"Unknown kind '{request.Kind}'. Known kinds: {string.Join(", ", kinds.All.Select(k => k.Name))}.");
+        var kind = kinds.Get(request.Kind);
         var plan = kind.Plan(request.Input, Cap);
         var estimate = plan.Estimate;
         if (estimate.Expected > Cap)
@@ -28,9 +27,8 @@ public sealed class JobPricing(ComputeKinds kinds, ComputeExecutor executor, IOp
                 (largest is { } fits ? $"The largest {field} that fits is {fits}." : $"No {field} fits with the rest of this input."));
         }
 
-        var ranges = RangePlan.For(plan, TimeSpan.FromSeconds(compute.Value.InvocationBudgetSeconds), executor.ThreadCount).RangeCount;
         return new PricedJob(kind, plan, new JobEstimate(
-            Math.Round(estimate.Expected.TotalSeconds, 3), Math.Round(estimate.Worst.TotalSeconds, 3), ranges, Cap.TotalSeconds));
+            Math.Round(estimate.Expected.TotalSeconds, 3), Math.Round(estimate.Worst.TotalSeconds, 3), ranges.For(plan).RangeCount, Cap.TotalSeconds));
     }
 }
 

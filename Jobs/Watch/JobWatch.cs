@@ -259,14 +259,6 @@ public sealed class JobWatch(IJobRows rows, WorkLedgerCache ledger, SubmitLimite
         }
 
         private static bool IsNews(JobSnapshot known, JobSnapshot seen) =>
-            Rank(seen.Job.Status) > Rank(known.Job.Status)
-            || (seen.Job.Status == known.Job.Status && !known.Job.Status.IsFinished() && seen.ChunksDone > known.ChunksDone);
-
-        private static int Rank(JobStatus status) => status switch
-        {
-            JobStatus.Queued => 0,
-            JobStatus.Running => 1,
-            _ => 2,
-        };
+            ((JobStatus?)seen.Job.Status).IsAheadOf(seen.ChunksDone, known.Job.Status, known.ChunksDone);
     }
 }
