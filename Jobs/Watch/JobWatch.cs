@@ -25,7 +25,7 @@ public sealed class JobWatch(IJobRows rows, WorkLedgerCache ledger, SubmitLimite
     private static readonly TimeSpan OffLedgerAfter = TimeSpan.FromMinutes(1);
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Watched> _jobs = [];
+    private readonly Dictionary<string, WatchedJob> _jobs = [];
 
     /// <summary>How many jobs are watched on this instance now.</summary>
     public int WatchedJobs
@@ -97,19 +97,19 @@ public sealed class JobWatch(IJobRows rows, WorkLedgerCache ledger, SubmitLimite
     /// <summary>A state of a job seen on this instance (it computes the job, or a request changed it): its watchers get it with no read.</summary>
     public void Publish(JobSnapshot snapshot)
     {
-        Watched? watched;
+        WatchedJob? watched;
         lock (_gate) _jobs.TryGetValue(snapshot.Job.Id, out watched);
         watched?.Take(snapshot, pushedAt: time.GetUtcNow());
     }
 
-    private Watched Join(string id, JobSnapshot? known)
+    private WatchedJob Join(string id, JobSnapshot? known)
     {
-        Watched watched;
+        WatchedJob watched;
         lock (_gate)
         {
             if (!_jobs.TryGetValue(id, out watched!))
             {
-                _jobs[id] = watched = new Watched();
+                _jobs[id] = watched = new WatchedJob();
                 _ = PollAsync(id, watched);
             }
 
@@ -120,7 +120,7 @@ public sealed class JobWatch(IJobRows rows, WorkLedgerCache ledger, SubmitLimite
         return watched;
     }
 
-    private void Leave(string id, Watched watched)
+    private void Leave(string id, WatchedJob watched)
     {
         lock (_gate)
         {
@@ -136,7 +136,7 @@ public sealed class JobWatch(IJobRows rows, WorkLedgerCache ledger, SubmitLimite
     /// reads, a new reading of the work ledger that lacks the job (it has most likely finished on another instance)
     /// brings the next read forward: a finish is seen within about a second, however many jobs are watched here.
     /// </summary>
-    private async Task PollAsync(string id, Watched watched)
+    private async Task PollAsync(string id, WatchedJob watched)
     {
         var interval = Max(FirstPoll, Budgeted());
         var lastRead = time.GetUtcNow();
@@ -198,67 +198,4 @@ public sealed class JobWatch(IJobRows rows, WorkLedgerCache ledger, SubmitLimite
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    /// <summary>One watched job: its latest known state, and a task that completes at the next change.</summary>
-    private sealed class Watched
-    {
-        private readonly Lock _gate = new();
-        private JobSnapshot? _latest;
-        private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private Task? _firstRead;
-
-        public int Watchers { get; set; }
-
-        public CancellationTokenSource Stop { get; } = new();
-
-        public DateTimeOffset LastPushed { get; private set; } = DateTimeOffset.MinValue;
-
-        /// <summary>The ledger does not list this job although it is unfinished: only the interval's reads see it change.</summary>
-        public bool OffLedger { get; set; }
-
-        public (JobSnapshot? Latest, Task Next) Now()
-        {
-            lock (_gate) return (_latest, _next.Task);
-        }
-
-        /// <summary>
-        /// The first read of a job, shared by the watchers that join while it is under way. It runs until the last
-        /// watcher leaves, not on any one caller's token; a failed one is tried afresh by the next caller.
-        /// </summary>
-        public Task FirstReadAsync(Func<CancellationToken, Task<JobSnapshot?>> read, CancellationToken cancellationToken)
-        {
-            Task first;
-            lock (_gate)
-            {
-                if (_firstRead is null || _firstRead.IsFaulted || _firstRead.IsCanceled) _firstRead = ReadAsync();
-                first = _firstRead;
-            }
-
-            return first.WaitAsync(cancellationToken);
-
-            async Task ReadAsync()
-            {
-                if (await read(Stop.Token) is { } snapshot) Take(snapshot, pushedAt: null);
-            }
-        }
-
-        /// <summary>Keeps <paramref name="seen"/> when it is news: a later status, or the same status with more done.</summary>
-        public void Take(JobSnapshot seen, DateTimeOffset? pushedAt)
-        {
-            TaskCompletionSource changed;
-            lock (_gate)
-            {
-                if (pushedAt is { } at) LastPushed = at;
-                if (_latest is not null && !IsNews(_latest, seen)) return;
-                _latest = seen;
-                changed = _next;
-                _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            changed.SetResult();
-        }
-
-        private static bool IsNews(JobSnapshot known, JobSnapshot seen) =>
-            ((JobStatus?)seen.Job.Status).IsAheadOf(seen.ChunksDone, known.Job.Status, known.ChunksDone);
-    }
 }
