@@ -25,7 +25,7 @@ public sealed record RangePlan(int ChunkCount, int RangeCount)
     /// needed, since no later part can change the answer. It stops early at a part not there yet (null); then it is not
     /// <c>Complete</c>. Serves both the chunks of one range and the ranges of one job.
     /// </summary>
-    public static (List<T> Parts, bool Complete) Decisive<T>(IReadOnlyList<T?> parts, Func<T, bool> endsSearch)
+    public static (List<T> Parts, bool Complete) NeededParts<T>(IReadOnlyList<T?> parts, Func<T, bool> endsSearch)
         where T : class
     {
         var decisive = new List<T>();

@@ -9,12 +9,12 @@ namespace Functions.Http;
 /// <summary>
 /// One open event stream of one or more jobs. Events: <c>job</c> (a view of a job that may still change), <c>done</c>
 /// (its final view), on a stream of many also <c>missing</c> (no such job) and <c>end</c> (every job is over). Each
-/// event's <c>id:</c> holds the marks of every job of the stream as the caller has seen them (<see cref="JobMark"/>), so
+/// event's <c>id:</c> holds the marks of every job of the stream as the caller has seen them (<see cref="JobEventId"/>), so
 /// a reconnect sends only what is newer. The stream ends by itself after <see cref="WatchOptions.MaxStreamSeconds"/>;
 /// when the caller goes away, the watches, the heartbeat and the deadline all stop with it.
 /// </summary>
 internal sealed class JobEventStream(
-    JobEvents owner, IReadOnlyList<string> ids, IReadOnlyList<JobSnapshot?> known, JobMark?[] seen, bool many, CancellationToken invocation) : IResult
+    JobEvents owner, IReadOnlyList<string> ids, IReadOnlyList<JobSnapshot?> known, JobEventId?[] seen, bool many, CancellationToken invocation) : IResult
 {
     /// <summary>How long the browser waits before it reconnects: a short gap in a live view, not a load on the app.</summary>
     public static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
@@ -78,7 +78,7 @@ internal sealed class JobEventStream(
         await foreach (var snapshot in owner.Watch.WatchAsync(ids[index], known[index], cancellationToken))
         {
             any = true;
-            var mark = JobMark.Of(snapshot);
+            var mark = JobEventId.Of(snapshot);
             if (!mark.IsNewerThan(last)) continue;
             var view = JsonSerializer.Serialize(JobView.From(snapshot), JobJson.Options);
             await _items.Writer.WriteAsync(new Item(index, mark, mark.IsFinal ? "done" : "job", view, null), cancellationToken);
@@ -87,7 +87,7 @@ internal sealed class JobEventStream(
         }
 
         if (!any)
-            await _items.Writer.WriteAsync(new Item(index, JobMark.Gone, "missing", JsonSerializer.Serialize(new { id = ids[index] }, JobJson.Options), null), cancellationToken);
+            await _items.Writer.WriteAsync(new Item(index, JobEventId.Gone, "missing", JsonSerializer.Serialize(new { id = ids[index] }, JobJson.Options), null), cancellationToken);
     }
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
@@ -100,10 +100,10 @@ internal sealed class JobEventStream(
     private string Id(Item item)
     {
         seen[item.Index] = item.Mark;
-        return string.Join('.', seen.Select(mark => mark?.ToString() ?? JobMark.Unseen));
+        return string.Join('.', seen.Select(mark => mark?.ToString() ?? JobEventId.Unseen));
     }
 
-    private sealed record Item(int Index, JobMark Mark, string? Type, string? Data, string? Comment)
+    private sealed record Item(int Index, JobEventId Mark, string? Type, string? Data, string? Comment)
     {
         public static Item Beat { get; } = new(-1, default, null, null, "heartbeat");
     }

@@ -39,7 +39,7 @@ public sealed class JobEvents(JobService jobs, JobWatch watch, TimeProvider time
     /// </summary>
     public async Task<IResult> OfJobAsync(HttpRequest request, string id, CancellationToken firstRead, CancellationToken cancellationToken)
     {
-        var seen = JobMark.ParseAll(request.Headers[LastEventIdHeader].ToString(), 1);
+        var seen = JobEventId.ParseAll(request.Headers[LastEventIdHeader].ToString(), 1);
         if (seen[0] is { Missing: false } mark && mark.IsFinal) return Results.NoContent();
         if (await jobs.GetAsync(id, firstRead) is not { } job) return Problems.NotFound(id);
         return new JobEventStream(this, [id], [job], seen, many: false, cancellationToken);
@@ -49,7 +49,7 @@ public sealed class JobEvents(JobService jobs, JobWatch watch, TimeProvider time
     public IResult OfJobs(HttpRequest request, CancellationToken cancellationToken)
     {
         var ids = ReadIds(request);
-        var seen = JobMark.ParseAll(request.Headers[LastEventIdHeader].ToString(), ids.Count);
+        var seen = JobEventId.ParseAll(request.Headers[LastEventIdHeader].ToString(), ids.Count);
         if (seen.All(mark => mark?.IsFinal == true)) return Results.NoContent();
         return new JobEventStream(this, ids, new JobSnapshot?[ids.Count], seen, many: true, cancellationToken);
     }

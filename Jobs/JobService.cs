@@ -11,7 +11,7 @@ public sealed class JobService(
     JobPricing pricing,
     IJobRows rows, IJobListing listing, IJobResults results,
     JobWatch watch,
-    JobSignals signals,
+    JobNotifier notifier,
     TimeProvider time,
     JobMetrics metrics,
     ILogger<JobService> logger)
@@ -73,7 +73,7 @@ public sealed class JobService(
         {
             JobLog.Canceled(logger, id);
             metrics.Finished(snapshot.Job);
-            signals.Finished(snapshot);
+            notifier.Finished(snapshot);
         }
 
         return snapshot;

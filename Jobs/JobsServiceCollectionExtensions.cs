@@ -22,7 +22,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<WorkLedgerCache>();
         services.AddSingleton<JobWatch>();
-        services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobNotifier>();
 
         services.AddSingleton<JobPricing>();
         services.AddSingleton<SubmitLimiter>();
@@ -35,7 +35,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<RangeAdmission>();
         services.AddSingleton<RangeComputation>();
         services.AddSingleton<JobCompletion>();
-        services.AddSingleton<FinalWrite>();
+        services.AddSingleton<WriteRetry>();
 
         services.AddSingleton<JobRecovery>();
         services.AddSingleton<JobRetention>();

@@ -12,9 +12,9 @@ namespace Functions.Jobs.Run;
 /// </summary>
 public sealed class JobCompletion(
     IJobRows rows, IJobResults results,
-    FinalWrite finalWrite,
+    WriteRetry writeRetry,
     ComputeExecutor executor,
-    JobSignals signals,
+    JobNotifier notifier,
     TimeProvider time,
     JobMetrics metrics,
     ILogger<JobCompletion> logger)
@@ -26,7 +26,7 @@ public sealed class JobCompletion(
         {
             var byIndex = new RangeRecord?[snapshot.Job.RangeCount];
             foreach (var range in snapshot.Ranges.Where(r => r.IsDone && r.Index < byIndex.Length)) byIndex[range.Index] = range;
-            var (needed, complete) = RangePlan.Decisive(byIndex, range => range.EndsSearch);
+            var (needed, complete) = RangePlan.NeededParts(byIndex, range => range.EndsSearch);
             if (!complete) return;
 
             var partials = new List<BinaryData>(needed.Count);
@@ -39,15 +39,15 @@ public sealed class JobCompletion(
     /// Finishes a job computed whole in one invocation from its partial in memory: one conditional write from the state
     /// the computation started from, reading the job again only when that write loses.
     /// </summary>
-    public async Task CompleteAsync(JobSnapshot basis, IComputePlan plan, BinaryData partial, CancellationToken cancellationToken)
+    public async Task CompleteAsync(JobSnapshot known, IComputePlan plan, BinaryData partial, CancellationToken cancellationToken)
     {
-        var result = await StoreResultAsync(basis.Job, plan, [partial], cancellationToken);
-        while (!await TryFinishAsync(basis, result, cancellationToken))
+        var result = await StoreResultAsync(known.Job, plan, [partial], cancellationToken);
+        while (!await TryFinishAsync(known, result, cancellationToken))
         {
-            if (await finalWrite.RunAsync(basis.Job.Id, () => rows.GetAsync(basis.Job.Id, cancellationToken), cancellationToken) is not { } now
+            if (await writeRetry.RunAsync(known.Job.Id, () => rows.GetAsync(known.Job.Id, cancellationToken), cancellationToken) is not { } now
                 || now.Job.Status.IsFinished())
                 return;
-            basis = now;
+            known = now;
         }
     }
 
@@ -70,38 +70,38 @@ public sealed class JobCompletion(
     {
         var output = await executor.RunAsync(() => plan.Complete(plan.Reduce(partials)));
         var failure = output.Failure is { } failed ? new JobError(failed.Code, failed.Message) : null;
-        return await finalWrite.RunAsync(job.Id, () => results.SaveResultAsync(job with { Error = failure }, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken), cancellationToken);
+        return await writeRetry.RunAsync(job.Id, () => results.SaveResultAsync(job with { Error = failure }, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken), cancellationToken);
     }
 
     /// <summary>
-    /// Writes the job finished with <paramref name="result"/> if it is still at <paramref name="basis"/>'s version:
+    /// Writes the job finished with <paramref name="result"/> if it is still at <paramref name="known"/>'s version:
     /// succeeded, or failed when the computation ran to its end without an answer (a search out of budget).
     /// </summary>
-    private async Task<bool> TryFinishAsync(JobSnapshot basis, JobRecord result, CancellationToken cancellationToken)
+    private async Task<bool> TryFinishAsync(JobSnapshot known, JobRecord result, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var finished = basis.Job with
+        var finished = known.Job with
         {
             Status = result.Error is null ? JobStatus.Succeeded : JobStatus.Failed,
-            StartedAt = basis.Job.StartedAt ?? now,
+            StartedAt = known.Job.StartedAt ?? now,
             CompletedAt = now,
-            RangeCount = Math.Max(basis.Job.RangeCount, 1),
+            RangeCount = Math.Max(known.Job.RangeCount, 1),
             Result = result.Result,
             ResultBlob = result.ResultBlob,
             ResultContentType = result.ResultContentType,
             Error = result.Error,
         };
-        if (await finalWrite.RunAsync(finished.Id, () => rows.TryReplaceAsync(finished, basis.Version, cancellationToken), cancellationToken) is not { } version)
+        if (await writeRetry.RunAsync(finished.Id, () => rows.TryReplaceAsync(finished, known.Version, cancellationToken), cancellationToken) is not { } version)
             return false;
         if (finished.Error is { } error) JobLog.Failed(logger, finished.Id, error.Code, error.Message);
         else JobLog.Finished(logger, finished.Id, JobStatus.Succeeded);
-        Finished(basis with { Job = finished, Version = version });
+        Finished(known with { Job = finished, Version = version });
         return true;
     }
 
     private void Finished(JobSnapshot snapshot)
     {
         metrics.Finished(snapshot.Job);
-        signals.Finished(snapshot);
+        notifier.Finished(snapshot);
     }
 }

@@ -95,11 +95,11 @@ public sealed class JobRunner(
     /// <summary>A job of one range goes from queued to finished in one write, its partial never stored.</summary>
     private async Task ComputeWholeAsync(JobSnapshot snapshot, IComputePlan plan, CancellationToken cancellationToken)
     {
-        var basis = snapshot with { Job = snapshot.Job with { StartedAt = time.GetUtcNow(), ChunkCount = plan.ChunkCount, RangeCount = 1 } };
-        JobLog.Started(logger, basis.Job.Id, basis.Job.ChunkCount, basis.Job.RangeCount);
-        metrics.Started(basis.Job);
-        if (await ranges.ComputeWholeAsync(basis, plan, cancellationToken) is { } computed)
-            await completion.CompleteAsync(computed.Basis, plan, computed.Partial, cancellationToken);
+        var started = snapshot with { Job = snapshot.Job with { StartedAt = time.GetUtcNow(), ChunkCount = plan.ChunkCount, RangeCount = 1 } };
+        JobLog.Started(logger, started.Job.Id, started.Job.ChunkCount, started.Job.RangeCount);
+        metrics.Started(started.Job);
+        if (await ranges.ComputeWholeAsync(started, plan, cancellationToken) is { } computed)
+            await completion.CompleteAsync(computed.Started, plan, computed.Partial, cancellationToken);
     }
 
     /// <summary>Ends the job of a message the host gave up on after maxDequeueCount attempts.</summary>

@@ -10,7 +10,7 @@ namespace Functions.Jobs.Run;
 /// running with its plan, and queues a message for every range after the first (which the starting invocation computes itself), so any
 /// instance can take any range when Azure scales out on queue length.
 /// </summary>
-public sealed class JobStart(IJobRows rows, IJobQueue queue, JobSignals signals, TimeProvider time, JobMetrics metrics, ILogger<JobStart> logger)
+public sealed class JobStart(IJobRows rows, IJobQueue queue, JobNotifier notifier, TimeProvider time, JobMetrics metrics, ILogger<JobStart> logger)
 {
     /// <summary>The job as started; null when it has finished (canceled) meanwhile.</summary>
     public async Task<JobSnapshot?> StartAsync(JobSnapshot snapshot, RangePlan ranges, CancellationToken cancellationToken)
@@ -22,7 +22,7 @@ public sealed class JobStart(IJobRows rows, IJobQueue queue, JobSignals signals,
 
         JobLog.Started(logger, started.Job.Id, started.Job.ChunkCount, started.Job.RangeCount);
         metrics.Started(started.Job);
-        signals.Changed(started);
+        notifier.Changed(started);
         var done = started.Ranges.Where(r => r.IsDone).Select(r => r.Index).ToHashSet();
         for (var range = 1; range < started.Job.RangeCount; range++)
         {

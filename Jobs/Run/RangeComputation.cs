@@ -9,14 +9,14 @@ namespace Functions.Jobs.Run;
 
 /// <summary>
 /// Computes a range of a job on the executor. While it computes, it writes its progress, pushes it to this instance's
-/// watchers, and stops when the job no longer needs it: canceled here at once through <see cref="JobSignals"/>, or
+/// watchers, and stops when the job no longer needs it: canceled here at once through <see cref="JobNotifier"/>, or
 /// seen canceled (or answered by an earlier range) in storage at the next progress interval.
 /// </summary>
 public sealed class RangeComputation(
     IJobRows rows, IJobResults results,
-    FinalWrite finalWrite,
+    WriteRetry writeRetry,
     ComputeExecutor executor,
-    JobSignals signals,
+    JobNotifier notifier,
     TimeProvider time,
     IOptions<ComputeOptions> options,
     JobMetrics metrics,
@@ -33,24 +33,24 @@ public sealed class RangeComputation(
         var computed = await ComputeAsync(snapshot, plan, range, firstTick: null, cancellationToken);
         if (computed is not { } done) return false;
         var finished = range with { ChunksDone = done.Chunks, IsDone = true, EndsSearch = plan.EndsSearch(done.Partial) };
-        await finalWrite.RunAsync(snapshot.Job.Id, () => results.SaveRangeAsync(snapshot.Job.Id, finished, done.Partial, cancellationToken), cancellationToken);
+        await writeRetry.RunAsync(snapshot.Job.Id, () => results.SaveRangeAsync(snapshot.Job.Id, finished, done.Partial, cancellationToken), cancellationToken);
         return true;
     }
 
     /// <summary>
-    /// Computes a queued job that is one range (<paramref name="basis"/> holds it as read, with its start time), with no
+    /// Computes a queued job that is one range (<paramref name="started"/> holds it as read, with its start time), with no
     /// write before its end: the partial stays in memory. A job still computing at the first progress interval is
     /// marked running then, so callers see it started. Null when it stopped because the job ended; else the partial
     /// and the job as last written.
     /// </summary>
-    public async Task<(BinaryData Partial, JobSnapshot Basis)?> ComputeWholeAsync(JobSnapshot basis, IComputePlan plan, CancellationToken cancellationToken)
+    public async Task<(BinaryData Partial, JobSnapshot Started)?> ComputeWholeAsync(JobSnapshot started, IComputePlan plan, CancellationToken cancellationToken)
     {
-        var computed = await ComputeAsync(basis, plan, new RangeRecord(0, 0, plan.ChunkCount, 0), async token =>
+        var computed = await ComputeAsync(started, plan, new RangeRecord(0, 0, plan.ChunkCount, 0), async token =>
         {
-            var running = basis.Job with { Status = JobStatus.Running };
-            if (await rows.TryReplaceAsync(running, basis.Version, token) is { } version) basis = basis with { Job = running, Version = version };
+            var running = started.Job with { Status = JobStatus.Running };
+            if (await rows.TryReplaceAsync(running, started.Version, token) is { } version) started = started with { Job = running, Version = version };
         }, cancellationToken);
-        return computed is { } done ? (done.Partial, basis) : null;
+        return computed is { } done ? (done.Partial, started) : null;
     }
 
     private async Task<(BinaryData Partial, int Chunks)?> ComputeAsync(
@@ -59,7 +59,7 @@ public sealed class RangeComputation(
         var job = snapshot.Job;
         var chunksDone = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var registration = signals.Running(job.Id, stop);
+        using var registration = notifier.Running(job.Id, stop);
         var watch = WatchAsync(snapshot, range, () => Volatile.Read(ref chunksDone), firstTick, stop);
         var clock = Stopwatch.StartNew();
         BinaryData?[] partials;
@@ -89,7 +89,7 @@ public sealed class RangeComputation(
             await watch;
         }
 
-        var (computed, _) = RangePlan.Decisive(partials, plan.EndsSearch);
+        var (computed, _) = RangePlan.NeededParts(partials, plan.EndsSearch);
         var reduced = await executor.RunAsync(() => plan.Reduce(computed));
         JobLog.RangeComputed(logger, job.Id, range.Index, computed.Count, clock.ElapsedMilliseconds);
         metrics.RangeComputed(job.Kind, clock.Elapsed);
@@ -118,7 +118,7 @@ public sealed class RangeComputation(
                     await results.SaveRangeAsync(jobId, progress, null, stop.Token);
                     var now = await rows.GetAsync(jobId, stop.Token);
                     if (now is null || now.Job.Status.IsFinished() || EarlierRangeEndedSearch(now, range.Index)) await stop.CancelAsync();
-                    else signals.Changed(now with { Ranges = [.. now.Ranges.Where(r => r.Index != range.Index), progress] });
+                    else notifier.Changed(now with { Ranges = [.. now.Ranges.Where(r => r.Index != range.Index), progress] });
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

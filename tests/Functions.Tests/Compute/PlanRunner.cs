@@ -31,13 +31,13 @@ internal static class PlanRunner
         {
             var (first, end) = ranges.Bounds(index);
             var results = await executor.ForEachAsync(first, end, chunk => plan.ComputeChunk(chunk, cancellationToken), plan.EndsSearch, cancellationToken);
-            var (partials, complete) = RangePlan.Decisive(results, plan.EndsSearch);
+            var (partials, complete) = RangePlan.NeededParts(results, plan.EndsSearch);
             Assert.True(complete, $"A chunk of range {index} was skipped before the search ended.");
             rangePartials[index] = plan.Reduce(partials);
             if (plan.EndsSearch(rangePartials[index]!)) break;
         }
 
-        var (needed, _) = RangePlan.Decisive(rangePartials, plan.EndsSearch);
+        var (needed, _) = RangePlan.NeededParts(rangePartials, plan.EndsSearch);
         return plan.Complete(plan.Reduce(needed));
     }
 }

@@ -33,7 +33,7 @@ public sealed class RangePlanTests
     [Fact]
     public void Decisive_StopsAfterThePartThatEndsTheSearch()
     {
-        var (parts, complete) = RangePlan.Decisive(["a", "b!", "c", null], part => part.EndsWith('!'));
+        var (parts, complete) = RangePlan.NeededParts(["a", "b!", "c", null], part => part.EndsWith('!'));
 
         Assert.Equal(["a", "b!"], parts);
         Assert.True(complete);
@@ -42,7 +42,7 @@ public sealed class RangePlanTests
     [Fact]
     public void Decisive_PartMissingBeforeTheEnd_IsNotComplete()
     {
-        var (parts, complete) = RangePlan.Decisive(["a", null, "c!"], part => part.EndsWith('!'));
+        var (parts, complete) = RangePlan.NeededParts(["a", null, "c!"], part => part.EndsWith('!'));
 
         Assert.Equal(["a"], parts);
         Assert.False(complete);
@@ -51,7 +51,7 @@ public sealed class RangePlanTests
     [Fact]
     public void Decisive_NoSearch_TakesEveryPart()
     {
-        var (parts, complete) = RangePlan.Decisive(["a", "b", "c"], _ => false);
+        var (parts, complete) = RangePlan.NeededParts(["a", "b", "c"], _ => false);
 
         Assert.Equal(["a", "b", "c"], parts);
         Assert.True(complete);

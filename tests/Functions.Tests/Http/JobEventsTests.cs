@@ -55,7 +55,7 @@ public sealed class JobEventsTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("[0,1]", done.Json.GetProperty("result").GetProperty("sequence").GetRawText());
         Assert.All(rest[..^1], e => Assert.Equal(("job", "running"), (e.Type, e.Status)));
         // Every id says a newer state than the one before it.
-        var marks = new[] { queued, running }.Concat(rest).Select(e => JobMark.Parse(e.Id!)).ToList();
+        var marks = new[] { queued, running }.Concat(rest).Select(e => JobEventId.Parse(e.Id!)).ToList();
         Assert.All(marks.Zip(marks.Skip(1)), pair => Assert.True(pair.Second!.Value.IsNewerThan(pair.First)));
     }
 

@@ -171,7 +171,7 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
     [Fact]
     public async Task Finished_CancelsTheJobsComputationsHereOnly()
     {
-        var signals = _app.Services.GetRequiredService<JobSignals>();
+        var signals = _app.Services.GetRequiredService<JobNotifier>();
         var job = await QueuedJobAsync();
         using var mine = new CancellationTokenSource();
         using var other = new CancellationTokenSource();

@@ -7,7 +7,7 @@ namespace Functions.Jobs.Watch;
 /// (<see cref="JobWatch"/>), and a job that ends stops its computations running here at once. Other instances learn
 /// the same through storage.
 /// </summary>
-public sealed class JobSignals(JobWatch watch)
+public sealed class JobNotifier(JobWatch watch)
 {
     private readonly ConcurrentDictionary<CancellationTokenSource, string> _running = new();
 

@@ -11,7 +11,7 @@ namespace Functions.Jobs.Run;
 /// the message) after one invocation budget (<c>Compute__InvocationBudgetSeconds</c>) or when the invocation ends: a
 /// range and its final writes together stay well within functionTimeout.
 /// </summary>
-public sealed class FinalWrite(TimeProvider time, IOptions<ComputeOptions> options, ILogger<FinalWrite> logger)
+public sealed class WriteRetry(TimeProvider time, IOptions<ComputeOptions> options, ILogger<WriteRetry> logger)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(15);

@@ -3,7 +3,7 @@ using Functions.Jobs;
 
 namespace Functions.Tests.Http;
 
-public sealed class JobMarkTests
+public sealed class JobEventIdTests
 {
     [Theory]
     [InlineData(JobStatus.Queued, 0, "q0")]
@@ -13,10 +13,10 @@ public sealed class JobMarkTests
     [InlineData(JobStatus.Canceled, 0, "c")]
     public void Mark_IsWrittenAndReadBack(JobStatus status, int chunksDone, string text)
     {
-        var mark = new JobMark(status, chunksDone);
+        var mark = new JobEventId(status, chunksDone);
 
         Assert.Equal(text, mark.ToString());
-        Assert.Equal(mark, JobMark.Parse(text));
+        Assert.Equal(mark, JobEventId.Parse(text));
     }
 
     [Theory]
@@ -30,7 +30,7 @@ public sealed class JobMarkTests
     [InlineData("s", "x", false)]
     [InlineData("q0", null, true)]
     public void IsNewerThan_OnlyForwardStates(string now, string? seen, bool newer) =>
-        Assert.Equal(newer, JobMark.Parse(now)!.Value.IsNewerThan(seen is null ? null : JobMark.Parse(seen)));
+        Assert.Equal(newer, JobEventId.Parse(now)!.Value.IsNewerThan(seen is null ? null : JobEventId.Parse(seen)));
 
     [Theory]
     [InlineData("")]
@@ -39,12 +39,12 @@ public sealed class JobMarkTests
     [InlineData("s1")]
     [InlineData("r-1")]
     [InlineData("r")]
-    public void Parse_AnythingElse_IsUnseen(string text) => Assert.Null(JobMark.Parse(text));
+    public void Parse_AnythingElse_IsUnseen(string text) => Assert.Null(JobEventId.Parse(text));
 
     [Fact]
     public void ParseAll_AnIdForOtherJobs_IsAllUnseen()
     {
-        Assert.Equal([null, null], JobMark.ParseAll("s", 2));
-        Assert.Equal([new JobMark(JobStatus.Running, 2), null, JobMark.Gone], JobMark.ParseAll("r2.-.x", 3));
+        Assert.Equal([null, null], JobEventId.ParseAll("s", 2));
+        Assert.Equal([new JobEventId(JobStatus.Running, 2), null, JobEventId.Gone], JobEventId.ParseAll("r2.-.x", 3));
     }
 }

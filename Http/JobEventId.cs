@@ -9,15 +9,15 @@ namespace Functions.Http;
 /// more chunks done), so a reconnecting stream sends exactly the states that are newer than its Last-Event-ID.
 /// <c>x</c> marks a job that does not exist, <c>-</c> one not seen yet.
 /// </summary>
-public readonly record struct JobMark(JobStatus? Status, int ChunksDone)
+public readonly record struct JobEventId(JobStatus? Status, int ChunksDone)
 {
     public const string Unseen = "-";
 
-    public static JobMark Of(JobSnapshot snapshot) =>
+    public static JobEventId Of(JobSnapshot snapshot) =>
         new(snapshot.Job.Status, snapshot.Job.Status.IsFinished() ? 0 : snapshot.ChunksDone);
 
     /// <summary>The job does not exist (a null status).</summary>
-    public static JobMark Gone => new(null, 0);
+    public static JobEventId Gone => new(null, 0);
 
     public bool Missing => Status is null;
 
@@ -25,7 +25,7 @@ public readonly record struct JobMark(JobStatus? Status, int ChunksDone)
     public bool IsFinal => Missing || Status?.IsFinished() == true;
 
     /// <summary>Whether this state is news to a caller who has seen <paramref name="seen"/> (null: nothing yet).</summary>
-    public bool IsNewerThan(JobMark? seen) =>
+    public bool IsNewerThan(JobEventId? seen) =>
         seen is not { } known || Status.IsAheadOf(ChunksDone, known.Status, known.ChunksDone);
 
     public override string ToString() => Missing ? "x" : Status switch
@@ -39,7 +39,7 @@ public readonly record struct JobMark(JobStatus? Status, int ChunksDone)
     };
 
     /// <summary>A mark as <see cref="ToString"/> wrote it; null for <see cref="Unseen"/> or anything else.</summary>
-    public static JobMark? Parse(string text)
+    public static JobEventId? Parse(string text)
     {
         if (text == "x") return Gone;
         if (text.Length == 0) return null;
@@ -53,17 +53,17 @@ public readonly record struct JobMark(JobStatus? Status, int ChunksDone)
             _ => null,
         };
         if (status is not { } known) return null;
-        if (known.IsFinished()) return text.Length == 1 ? new JobMark(known, 0) : null;
-        return int.TryParse(text.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var done) ? new JobMark(known, done) : null;
+        if (known.IsFinished()) return text.Length == 1 ? new JobEventId(known, 0) : null;
+        return int.TryParse(text.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var done) ? new JobEventId(known, done) : null;
     }
 
     /// <summary>
     /// The marks of a stream's jobs from its Last-Event-ID (one per job, joined by dots); all unseen when there is none
     /// or it does not fit these jobs.
     /// </summary>
-    public static JobMark?[] ParseAll(string? lastEventId, int jobs)
+    public static JobEventId?[] ParseAll(string? lastEventId, int jobs)
     {
-        var marks = new JobMark?[jobs];
+        var marks = new JobEventId?[jobs];
         var parts = (lastEventId ?? "").Split('.');
         if (parts.Length != jobs) return marks;
         for (var i = 0; i < jobs; i++) marks[i] = Parse(parts[i]);
