@@ -63,7 +63,7 @@ internal static partial class JobLog
     public static partial void ProgressNotSaved(ILogger logger, Exception exception, string jobId, int range);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: storage did not take the computed work; trying again in {Seconds} s")]
-    public static partial void FinalWriteRetried(ILogger logger, Exception exception, string jobId, double seconds);
+    public static partial void WriteRetried(ILogger logger, Exception exception, string jobId, double seconds);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId} was queued with no message on the queue; it is queued again")]
     public static partial void Requeued(ILogger logger, string jobId);

@@ -28,7 +28,7 @@ public sealed class WriteRetry(TimeProvider time, IOptions<ComputeOptions> optio
             }
             catch (StorageUnavailableException e) when (!cancellationToken.IsCancellationRequested && time.GetUtcNow() + pause < giveUp)
             {
-                JobLog.FinalWriteRetried(logger, e, jobId, pause.TotalSeconds);
+                JobLog.WriteRetried(logger, e, jobId, pause.TotalSeconds);
                 await Task.Delay(pause, time, cancellationToken);
                 pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
             }
