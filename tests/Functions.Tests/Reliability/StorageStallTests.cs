@@ -130,7 +130,7 @@ public sealed class StorageStallTests(AzuriteFixture azurite, Xunit.Abstractions
         StallStorage(true);
         hold.Release();
         // The computation ends during the stall; its final writes wait for storage rather than give the work up.
-        await FunctionApp.WaitUntilAsync(() => Task.FromResult(_logs.Records.Any(r => r.EventName == "FinalWriteRetried" && Equals(r.Properties.GetValueOrDefault("JobId"), id))), Patience);
+        await FunctionApp.WaitUntilAsync(() => Task.FromResult(_logs.Records.Any(r => r.EventName == "WriteRetried" && Equals(r.Properties.GetValueOrDefault("JobId"), id))), Patience);
         StallStorage(false);
 
         await FunctionApp.WaitUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Patience);
