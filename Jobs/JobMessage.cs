@@ -5,7 +5,10 @@ namespace Functions.Jobs;
 
 /// <summary>A message on the jobs queue: start a job (<see cref="Range"/> null) or compute one range of it.</summary>
 /// <param name="Deferrals">How many times a busy instance has handed this work back to the queue.</param>
-public sealed record JobMessage(string JobId, int? Range = null, int? Deferrals = null)
+/// <param name="TraceParent">The W3C trace context the message was sent under (<see cref="JobTracing"/>).</param>
+/// <param name="SentAt">When the message became visible on the queue, so its processing knows its time in the queue.</param>
+public sealed record JobMessage(
+    string JobId, int? Range = null, int? Deferrals = null, string? TraceParent = null, string? TraceState = null, DateTimeOffset? SentAt = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this, JobJson.Options);
 

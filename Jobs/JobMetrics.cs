@@ -16,6 +16,7 @@ public sealed class JobMetrics
     public const string WorkSubmittedName = "jobs.work.submitted";
     public const string WorkFinishedName = "jobs.work.finished";
     public const string KindTag = "job.kind";
+    public const string JobIdTag = "job.id";
     public const string StatusTag = "job.status";
 
     // Seconds, from a quick job (tens of ms) to a range that uses its whole invocation budget (minutes).

@@ -8,6 +8,7 @@ namespace Functions.Jobs;
 /// <param name="RangeCount">How many queue invocations the work is split into; 0 until planned.</param>
 /// <param name="Result">The JSON result, when it is small enough to live in the row.</param>
 /// <param name="ResultBlob">The blob holding the result content (a PNG) or a large JSON result.</param>
+/// <param name="TraceParent">The W3C trace context the job was submitted under: every message of the job joins its trace.</param>
 public sealed record JobRecord(
     string Id,
     string Kind,
@@ -22,12 +23,16 @@ public sealed record JobRecord(
     string? ResultBlob = null,
     string? ResultContentType = null,
     JobError? Error = null,
-    JobEstimate? Estimate = null)
+    JobEstimate? Estimate = null,
+    string? TraceParent = null)
 {
     /// <summary>How the job's chunks are grouped into ranges, once it is planned.</summary>
     public RangePlan RangePlan => new(ChunkCount, RangeCount);
 
     /// <summary>The core time the job was accepted under; jobs stored before estimates had no limit.</summary>
+    /// <summary>The id of the job's trace, when it was submitted under one.</summary>
+    public string? TraceId => TraceParent is { Length: 55 } parent ? parent[3..35] : null;
+
     public TimeSpan Budget => Estimate is { BudgetCoreSeconds: > 0 and < 1e12 } estimate ? TimeSpan.FromSeconds(estimate.BudgetCoreSeconds) : TimeSpan.MaxValue;
 }
 

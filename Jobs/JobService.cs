@@ -47,8 +47,12 @@ public sealed class JobService(
         JobIds.IsWellFormed(id) ? rows.GetAsync(id, cancellationToken) : Task.FromResult<JobSnapshot?>(null);
 
     /// <summary>Reads the job, holding on (without a thread) until it finishes or <paramref name="wait"/> ends. Null for an unknown id.</summary>
-    public Task<JobSnapshot?> WaitAsync(string id, TimeSpan wait, CancellationToken cancellationToken) =>
-        wait <= TimeSpan.Zero || !JobIds.IsWellFormed(id) ? GetAsync(id, cancellationToken) : watch.WaitAsync(id, wait, null, cancellationToken);
+    public async Task<JobSnapshot?> WaitAsync(string id, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (wait <= TimeSpan.Zero || !JobIds.IsWellFormed(id)) return await GetAsync(id, cancellationToken);
+        using var waiting = JobTracing.Start("jobs wait", id);
+        return await watch.WaitAsync(id, wait, null, cancellationToken);
+    }
 
     /// <summary>The job and, when its result is stored apart (such as a PNG), that content. Null for an unknown id.</summary>
     public async Task<JobResult?> GetResultAsync(string id, CancellationToken cancellationToken)

@@ -64,7 +64,8 @@ internal static class JobEntities
     public static string IndexRow(DateTimeOffset createdAt, string id) =>
         (DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + id;
 
-    public static TableEntity ToEntity(JobRecord job) => WithState(new TableEntity(job.Id, JobRow) { ["Input"] = job.Input }, job);
+    public static TableEntity ToEntity(JobRecord job) =>
+        WithState(new TableEntity(job.Id, JobRow) { ["Input"] = job.Input, ["TraceParent"] = job.TraceParent }, job);
 
     /// <summary>The listing entry: who the job is and, once it has finished, everything the listing shows of it.</summary>
     public static TableEntity ToIndexEntry(JobRecord job) =>
@@ -132,5 +133,6 @@ internal static class JobEntities
         entity.GetString("ErrorCode") is { } code ? new JobError(code, entity.GetString("ErrorMessage") ?? "") : null,
         entity.GetDouble("EstimatedCoreSeconds") is { } expected
             ? new JobEstimate(expected, entity.GetDouble("WorstCoreSeconds") ?? expected, entity.GetInt32("EstimatedRanges") ?? 1, entity.GetDouble("BudgetCoreSeconds") ?? 0)
-            : null);
+            : null,
+        entity.GetString("TraceParent"));
 }

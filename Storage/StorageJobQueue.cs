@@ -5,13 +5,14 @@ using Functions.Jobs;
 namespace Functions.Storage;
 
 /// <summary>The jobs queue in Queue storage, encoded as host.json's <c>messageEncoding</c> says (see <see cref="StorageClients"/>).</summary>
-public sealed class StorageJobQueue(QueueServiceClient queues, StorageInitializer storage) : IJobQueue
+public sealed class StorageJobQueue(QueueServiceClient queues, StorageInitializer storage, TimeProvider time) : IJobQueue
 {
     private readonly QueueClient _jobs = queues.GetQueueClient(StorageNames.JobsQueue);
     private readonly QueueClient _poison = queues.GetQueueClient(StorageNames.PoisonQueue);
 
     public Task SendAsync(JobMessage message, CancellationToken cancellationToken, TimeSpan delay = default) =>
-        GuardAsync(() => _jobs.SendMessageAsync(message.ToJson(), delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken), cancellationToken);
+        GuardAsync(() => _jobs.SendMessageAsync(
+            (message with { SentAt = time.GetUtcNow() + delay }).ToJson(), delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken), cancellationToken);
 
     public Task<int> GetJobsDepthAsync(CancellationToken cancellationToken) =>
         GuardAsync(async () => (await _jobs.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount, cancellationToken);

@@ -14,7 +14,8 @@ namespace Functions.Telemetry;
 /// <summary>
 /// The worker's telemetry through OpenTelemetry: its invocation traces, its logs and the <see cref="JobMetrics"/> go
 /// to Application Insights when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, authenticated with the managed
-/// identity named by <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c>. Without a connection string nothing is exported.
+/// identity named by <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c>, and to any OTLP endpoint (a collector, Jaeger,
+/// the Aspire dashboard) when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Without either nothing is exported.
 /// host.json's <c>telemetryMode</c> puts the host on OpenTelemetry too, so both processes report the same way.
 /// </summary>
 public static class TelemetryServiceCollectionExtensions
@@ -22,6 +23,7 @@ public static class TelemetryServiceCollectionExtensions
     public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
     public const string AuthenticationStringSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
     public const string ClientIdSetting = "AZURE_CLIENT_ID";
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,13 +32,25 @@ public static class TelemetryServiceCollectionExtensions
         services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
 
         var connectionString = configuration[ConnectionStringSetting];
-        if (string.IsNullOrWhiteSpace(connectionString)) return services;
+        var otlpEndpoint = configuration[OtlpEndpointSetting];
+        if (string.IsNullOrWhiteSpace(connectionString) && string.IsNullOrWhiteSpace(otlpEndpoint)) return services;
 
-        var credential = CreateCredential(configuration);
-        services.AddOpenTelemetry()
+        // The Azure SDK's spans (one per storage call) are still behind this switch.
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        var telemetry = services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
-            .WithMetrics(metrics => metrics.AddMeter(JobMetrics.MeterName))
-            .UseAzureMonitorExporter(options =>
+            .WithTracing(tracing => tracing.AddSource(JobTracing.SourceName, "Azure.*"))
+            .WithMetrics(metrics => metrics.AddMeter(JobMetrics.MeterName));
+        if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+        {
+            // Reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself; its export runs on its own thread and
+            // drops what it cannot send, so an endpoint that is down blocks nothing.
+            telemetry.UseOtlpExporter();
+        }
+
+        if (string.IsNullOrWhiteSpace(connectionString)) return services;
+        var credential = CreateCredential(configuration);
+        telemetry.UseAzureMonitorExporter(options =>
             {
                 options.ConnectionString = connectionString;
                 if (credential is not null) options.Credential = credential;

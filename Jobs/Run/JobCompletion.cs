@@ -68,6 +68,7 @@ public sealed class JobCompletion(
     /// <summary>The job's output merged on the executor and stored where it fits; the returned job points at it.</summary>
     private async Task<JobRecord> StoreResultAsync(JobRecord job, IComputePlan plan, IReadOnlyList<BinaryData> partials, CancellationToken cancellationToken)
     {
+        using var merge = JobTracing.Start("jobs merge", job.Id);
         var output = await executor.RunAsync(() => plan.Complete(plan.Reduce(partials)));
         var failure = output.Failure is { } failed ? new JobError(failed.Code, failed.Message) : null;
         return await writeRetry.RunAsync(job.Id, () => results.SaveResultAsync(job with { Error = failure }, output.Value.GetRawText(), output.Content, output.ContentType, cancellationToken), cancellationToken);
@@ -79,6 +80,7 @@ public sealed class JobCompletion(
     /// </summary>
     private async Task<bool> TryFinishAsync(JobSnapshot known, JobRecord result, CancellationToken cancellationToken)
     {
+        using var finish = JobTracing.Start("jobs finish", known.Job.Id);
         var now = time.GetUtcNow();
         var finished = known.Job with
         {

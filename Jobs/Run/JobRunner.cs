@@ -34,6 +34,7 @@ public sealed class JobRunner(
             return;
         }
 
+        using var processing = JobTracing.StartProcessing(message, time.GetUtcNow());
         var snapshot = await rows.GetAsync(message.JobId, cancellationToken);
         if (snapshot is null)
         {

@@ -26,7 +26,7 @@ public sealed class JobStart(IJobRows rows, IJobQueue queue, JobNotifier notifie
         var done = started.Ranges.Where(r => r.IsDone).Select(r => r.Index).ToHashSet();
         for (var range = 1; range < started.Job.RangeCount; range++)
         {
-            if (!done.Contains(range)) await queue.SendAsync(new JobMessage(started.Job.Id, range), cancellationToken);
+            if (!done.Contains(range)) await queue.SendAsync(new JobMessage(started.Job.Id, range).Carrying(started.Job), cancellationToken);
         }
 
         return started;

@@ -57,6 +57,9 @@ public sealed class RangeComputation(
         JobSnapshot snapshot, IComputePlan plan, RangeRecord range, Func<CancellationToken, Task>? firstTick, CancellationToken cancellationToken)
     {
         var job = snapshot.Job;
+        using var span = JobTracing.Start("jobs compute", job.Id);
+        span?.SetTag("job.range", range.Index);
+        span?.SetTag("job.chunks", range.ChunkCount);
         var chunksDone = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var registration = notifier.Running(job.Id, stop);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Functions.Compute;
@@ -42,9 +43,10 @@ public sealed class JobSubmission(
         var input = request.Input.GetRawText();
         if (input.Length > rows.MaxInputLength)
             throw new InvalidInputException("input", $"'input' must be at most {rows.MaxInputLength} characters of JSON.");
+        using var submit = JobTracing.Start("jobs submit", null);
         var (kind, plan, estimate) = pricing.Price(request);
 
-        using var turn = await limiter.EnterAsync(turnBudget, cancellationToken);
+        using var turn = await AdmitAsync(turnBudget, cancellationToken);
         var claim = idempotencyKey is null ? null : new IdempotencyClaim(Sha256(idempotencyKey), JobIds.New(), Sha256($"{kind.Name}\n{input}"));
         try
         {
@@ -67,7 +69,16 @@ public sealed class JobSubmission(
             id = first.JobId;
         }
 
-        return await StoreAndSendAsync(new JobRecord(id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount, Estimate: estimate), storageDeadline);
+        submit?.SetTag(JobMetrics.JobIdTag, id);
+        var stored = new JobRecord(
+            id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount, Estimate: estimate, TraceParent: JobTracing.Context().Parent);
+        return await StoreAndSendAsync(stored, storageDeadline);
+    }
+
+    private async Task<IDisposable> AdmitAsync(TimeSpan turnBudget, CancellationToken cancellationToken)
+    {
+        using var admit = JobTracing.Start("jobs admit", null);
+        return await limiter.EnterAsync(turnBudget, cancellationToken);
     }
 
     private async Task<JobSnapshot> StoreAndSendAsync(JobRecord job, CancellationToken storageDeadline)
@@ -75,6 +86,7 @@ public sealed class JobSubmission(
         string? version;
         try
         {
+            using var store = JobTracing.Start("jobs store", job.Id);
             version = await rows.TryCreateAsync(job, storageDeadline);
         }
         catch (Exception e) when (IsUnanswered(e))
@@ -91,7 +103,8 @@ public sealed class JobSubmission(
 
         try
         {
-            await queue.SendAsync(new JobMessage(job.Id), storageDeadline);
+            using var enqueue = JobTracing.Start("jobs send", job.Id, ActivityKind.Producer);
+            await queue.SendAsync(new JobMessage(job.Id).Carrying(job), storageDeadline);
         }
         catch (Exception e)
         {

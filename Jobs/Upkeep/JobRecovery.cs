@@ -21,7 +21,7 @@ public sealed class JobRecovery(IJobRows rows, IWorkLedger ledger, ISendMarks se
     public async Task<bool> SendIfUnsentAsync(JobRecord job, CancellationToken cancellationToken)
     {
         if (job.Status != JobStatus.Queued || await sendMarks.IsSentAsync(job.Id, cancellationToken)) return false;
-        await SendAsync(job.Id, cancellationToken);
+        await SendAsync(job.Id, cancellationToken, job);
         return true;
     }
 
@@ -59,9 +59,9 @@ public sealed class JobRecovery(IJobRows rows, IWorkLedger ledger, ISendMarks se
         if (forgotten > 0) JobLog.WorkForgotten(logger, forgotten);
     }
 
-    private async Task SendAsync(string id, CancellationToken cancellationToken)
+    private async Task SendAsync(string id, CancellationToken cancellationToken, JobRecord? job = null)
     {
-        await queue.SendAsync(new JobMessage(id), cancellationToken);
+        await queue.SendAsync(new JobMessage(id, TraceParent: job?.TraceParent), cancellationToken);
         await sendMarks.MarkSentAsync(id, cancellationToken);
         JobLog.Requeued(logger, id);
     }
