@@ -18,6 +18,8 @@ public static class ComputeServiceCollectionExtensions
         services.AddOptions<ComputeOptions>()
             .Bind(configuration.GetSection(ComputeOptions.Section))
             .Validate(o => Enum.IsDefined(o.Priority), "Compute__Priority must be idle, low or normal.")
+            .Validate(o => string.IsNullOrEmpty(o.CacheSizes) || CpuCaches.FromSetting(o.CacheSizes) is not null,
+                "Compute__CacheSizes must be L1d/L2 or L1d/L2/CPUs sharing the L2, such as 32K/512K.")
             .ValidateOnStart();
         services.AddSingleton(provider =>
         {

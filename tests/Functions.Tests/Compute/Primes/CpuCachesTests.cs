@@ -60,6 +60,27 @@ public sealed class CpuCachesTests : IDisposable
     }
 
     [Theory]
+    [InlineData("32K/512K", 32 * 1024, 512 * 1024, 1)]
+    [InlineData(" 48K / 2M / 2 ", 48 * 1024, 2 * 1024 * 1024, 2)]
+    [InlineData("65536/1048576", 64 * 1024, 1024 * 1024, 1)]
+    public void FromSetting_SizesWithOptionalSharing_ForcesThem(string text, int l1, int l2, int sharedBy)
+    {
+        Assert.Equal(new CpuCaches(l1, l2, sharedBy, "setting"), CpuCaches.FromSetting(text));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("32K")]
+    [InlineData("32K/512X")]
+    [InlineData("32K/512K/0")]
+    [InlineData("32K/512K/2/1")]
+    public void FromSetting_AbsentOrMalformed_IsNull(string? text)
+    {
+        Assert.Null(CpuCaches.FromSetting(text));
+    }
+
+    [Theory]
     [InlineData("0", 1)]
     [InlineData("0-1", 2)]
     [InlineData("0,64", 2)]
