@@ -66,8 +66,8 @@ internal sealed record CpuCaches(int L1DataBytes, int L2Bytes, int L2SharedBy, s
 
     /// <summary>
     /// The deterministic cache parameters of CPUID (leaf 4 on Intel, 0x8000001D on AMD, same layout): per cache its
-    /// type, level, ways × partitions × line size × sets, and how many logical CPUs may share it (an upper bound). Null
-    /// off x86 or when the leaves are missing.
+    /// type, level, ways × partitions × line size × sets, and how many logical CPUs may share it (an upper bound); on
+    /// AMD without them, <see cref="FromAmdCacheLeaves"/>. Null off x86 or when the leaves are missing.
     /// </summary>
     public static CpuCaches? FromCpuId()
     {
@@ -75,8 +75,29 @@ internal sealed record CpuCaches(int L1DataBytes, int L2Bytes, int L2SharedBy, s
         var (maxLeaf, vendorB, vendorC, vendorD) = X86Base.CpuId(0, 0);
         var vendor = string.Concat(new[] { vendorB, vendorD, vendorC }.Select(r => string.Concat(BitConverter.GetBytes(r).Select(b => (char)b))));
         var amd = vendor is "AuthenticAMD" or "HygonGenuine";
+        var maxExtendedLeaf = (uint)X86Base.CpuId(unchecked((int)0x80000000), 0).Eax;
+        return FromCacheParameterLeaves(amd, amd ? maxExtendedLeaf >= 0x8000001D : maxLeaf >= 4)
+            ?? (amd && maxExtendedLeaf >= 0x80000006
+                ? FromAmdCacheLeaves((uint)X86Base.CpuId(unchecked((int)0x80000005), 0).Ecx, (uint)X86Base.CpuId(unchecked((int)0x80000006), 0).Ecx)
+                : null);
+    }
+
+    /// <summary>
+    /// AMD's older cache leaves, which hypervisors pass through where they hide 0x8000001D (as on the development VM:
+    /// no sysfs cache entries and an empty 0x8000001D, so its 48 KiB / 1 MiB read as the fallback): 0x80000005 ECX[31:24] is the L1d in KiB, 0x80000006 ECX[31:16] the L2 in KiB, private to a core on
+    /// every AMD design. Null when either reads zero.
+    /// </summary>
+    public static CpuCaches? FromAmdCacheLeaves(uint l1Leaf, uint l2Leaf)
+    {
+        var l1 = (int)(l1Leaf >> 24) * 1024;
+        var l2 = (int)(l2Leaf >> 16) * 1024;
+        return l1 > 0 && l2 > 0 ? new CpuCaches(l1, l2, 1, "cpuid") : null;
+    }
+
+    private static CpuCaches? FromCacheParameterLeaves(bool amd, bool present)
+    {
+        if (!present) return null;
         var leaf = amd ? unchecked((int)0x8000001D) : 4;
-        if (amd ? (uint)X86Base.CpuId(unchecked((int)0x80000000), 0).Eax < 0x8000001D : maxLeaf < 4) return null;
         int? l1 = null, l2 = null, l2SharedBy = null;
         for (var index = 0; index < 16; index++)
         {
