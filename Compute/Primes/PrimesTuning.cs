@@ -66,13 +66,15 @@ internal sealed record PrimesTuning(CpuCaches Caches, int BlockBytes, int Segmen
         // it, as measured on Zen 5 with both threads busy, thread CPU time per 4·10^9 numbers just below x, 1 / 2 / 4 MiB
         // segments on a 1 MiB L2: 10^12: 647 / 539 / 546 ms, 10^12.5: 702 / 638 / 631 ms, 10^13: 856 / 727 / 705 ms;
         // 10^11: 481 / 465 ms (512 KiB: 495 ms); 10^10: 397 / 451 ms (512 KiB: 407 ms). A smaller L2 keeps the segment
-        // within it: on Zen 2/3 (32 KiB / 512 KiB) the three figures run with 1 MiB segments, twice its L2, were the
-        // three behind primesieve (10^11 1.18× its CPU time, 10^12 1.08×, top of 10^13 1.10×), and the one run with
-        // 512 KiB, 10^10, was not (0.95–0.98×); primesieve 11 sieves 256 KiB there.
+        // within it as long as every sieving prime is still medium there (√limit ≤ L2): on Zen 2/3 (32 KiB / 512 KiB)
+        // π(10^11) with 1 MiB segments, twice its L2, took 1.18× primesieve's CPU time, and the run with 512 KiB, 10^10,
+        // 0.95–0.98×; primesieve 11 sieves 256 KiB there. Above, halving the segment files the primes between the
+        // two in buckets: forced 32K/512K sizing on this 1 MiB L2, 10^12, 512 KiB vs 1 MiB segments, 0.87–0.89× vs
+        // 1.09× primesieve's CPU time (large primes 1 → 50 ms per 10^9 numbers), more than the spill costs.
         var l2 = 1 << BitOperations.Log2((uint)Math.Max(1, caches.L2BytesPerCpu));
         l2 = Math.Clamp(l2, Math.Max(MinSegmentBytes, block), MaxL2SegmentBytes);
         var wanted = BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, 2 * Math.Sqrt(Math.Max(limit, 0))));
-        var largest = l2 >= MinL2ToSpill ? 2UL * (ulong)l2 : (ulong)l2;
+        var largest = l2 >= MinL2ToSpill || Math.Sqrt(Math.Max(limit, 0)) > l2 ? 2UL * (ulong)l2 : (ulong)l2;
         var segment = (int)Math.Clamp(wanted, (ulong)l2, largest);
         block = Math.Min(block, segment);
 
@@ -94,8 +96,8 @@ internal sealed record PrimesTuning(CpuCaches Caches, int BlockBytes, int Segmen
     private const int MaxBlockBytes = 256 * 1024;
 
     /// <summary>
-    /// The smallest L2 (per CPU) a segment may outgrow, up to twice its size: measured faster from 10^12 up on Zen 5's
-    /// 1 MiB L2, slower at 10^11 and above on a 512 KiB one.
+    /// The smallest L2 (per CPU) a segment may always outgrow, up to twice its size: measured faster from 10^12 up on
+    /// Zen 5's 1 MiB L2, slower at 10^11 on a 512 KiB one (where a smaller L2 is outgrown only once there are large primes).
     /// </summary>
     private const int MinL2ToSpill = 1024 * 1024;
 

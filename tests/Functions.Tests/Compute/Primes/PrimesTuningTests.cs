@@ -26,11 +26,12 @@ public sealed class PrimesTuningTests
     // 48 KiB L1d and 2 MiB L2 (Intel Sapphire Rapids, Granite Rapids): the L2, then twice it.
     [InlineData(48, 2048, 1, 10_000_000_000L, 48, 2048, 9_830, 2_097_152)]
     [InlineData(48, 2048, 1, 10_000_000_000_000L, 48, 4096, 9_830, 4_194_304)]
-    // 32 KiB L1d and 512 KiB L2 (AMD Zen 2 and 3): the segment stays within the L2 at every limit.
+    // 32 KiB L1d and 512 KiB L2 (AMD Zen 2 and 3): the segment stays within the L2 while √limit does, then doubles.
     [InlineData(32, 512, 1, 10_000_000_000L, 32, 512, 6_553, 524_288)]
     [InlineData(32, 512, 1, 100_000_000_000L, 32, 512, 6_553, 524_288)]
-    [InlineData(32, 512, 1, 1_000_000_000_000L, 32, 512, 6_553, 524_288)]
-    [InlineData(32, 512, 1, 10_000_000_000_000L, 32, 512, 6_553, 524_288)]
+    [InlineData(32, 512, 1, 274_877_906_944L, 32, 512, 6_553, 524_288)]
+    [InlineData(32, 512, 1, 1_000_000_000_000L, 32, 1024, 6_553, 1_048_576)]
+    [InlineData(32, 512, 1, 10_000_000_000_000L, 32, 1024, 6_553, 1_048_576)]
     // 48 KiB L1d and 1 MiB L2 (AMD Zen 5, this machine): the L2, then twice it.
     [InlineData(48, 1024, 1, 10_000_000_000L, 48, 1024, 9_830, 1_048_576)]
     [InlineData(48, 1024, 1, 100_000_000_000L, 48, 1024, 9_830, 1_048_576)]
