@@ -1,9 +1,15 @@
 namespace Functions.Compute;
 
-/// <summary>The registered compute kinds, by name.</summary>
-public sealed class ComputeKinds(IEnumerable<IComputeKind> kinds)
+/// <summary>The registered compute kinds, by name, each priced in this instance's core-seconds (<see cref="KindCalibrations"/>).</summary>
+public sealed class ComputeKinds(IEnumerable<IComputeKind> kinds, KindCalibrations calibrations)
 {
-    private readonly Dictionary<string, IComputeKind> _byName = kinds.ToDictionary(k => k.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, IComputeKind> _byName =
+        kinds.ToDictionary(k => k.Name, k => (IComputeKind)new CalibratedKind(k, calibrations), StringComparer.Ordinal);
+
+    /// <summary>The kinds priced by their models as they stand (factor 1).</summary>
+    public ComputeKinds(IEnumerable<IComputeKind> kinds) : this(kinds, new KindCalibrations())
+    {
+    }
 
     public IReadOnlyCollection<IComputeKind> All => _byName.Values;
 

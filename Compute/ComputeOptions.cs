@@ -24,6 +24,13 @@ public sealed class ComputeOptions
     /// <summary>The compute threads' scheduling priority: <c>idle</c>, <c>low</c> or <c>normal</c>.</summary>
     public ComputePriority Priority { get; set; } = ComputePriority.Idle;
 
+    /// <summary>
+    /// Forces the cache sizes the primes kernel is sized for, <c>L1d/L2</c> or <c>L1d/L2/CPUs sharing the L2</c> (such
+    /// as <c>32K/512K</c>), instead of reading this machine's: to reproduce a smaller machine's sizing. Read from the
+    /// environment when the kernel first sizes itself; empty means read the machine.
+    /// </summary>
+    public string? CacheSizes { get; set; }
+
     /// <summary>Registers the test-only kinds (<see cref="FailingKind"/>) for the end-to-end tests; never set in Azure.</summary>
     public bool TestKinds { get; set; }
 }

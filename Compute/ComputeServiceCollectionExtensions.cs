@@ -11,13 +11,15 @@ namespace Functions.Compute;
 
 public static class ComputeServiceCollectionExtensions
 {
-    /// <summary>The compute side: its settings, the executor (created as the host starts) and the kinds.</summary>
+    /// <summary>The compute side: its settings, the executor (created as the host starts), the kinds and their calibration.</summary>
     public static IServiceCollection AddCompute(this IServiceCollection services, IConfiguration configuration)
     {
         // A value the binder cannot read as the enum fails start-up with "… at 'Compute:Priority' …"; a number can.
         services.AddOptions<ComputeOptions>()
             .Bind(configuration.GetSection(ComputeOptions.Section))
             .Validate(o => Enum.IsDefined(o.Priority), "Compute__Priority must be idle, low or normal.")
+            .Validate(o => string.IsNullOrEmpty(o.CacheSizes) || CpuCaches.FromSetting(o.CacheSizes) is not null,
+                "Compute__CacheSizes must be L1d/L2 or L1d/L2/CPUs sharing the L2, such as 32K/512K.")
             .ValidateOnStart();
         services.AddSingleton(provider =>
         {
@@ -27,7 +29,12 @@ public static class ComputeServiceCollectionExtensions
             ComputeLog.PrimesTuned(logger, caches.L1DataBytes, caches.L2Bytes, caches.L2SharedBy, caches.Source, block, minSegment, maxSegment);
             return new ComputeExecutor(options.Threads > 0 ? options.Threads : Environment.ProcessorCount, options.Priority, logger);
         });
-        services.AddHostedService<ComputeStartup>();
+        services.AddSingleton<KindCalibrations>();
+        services.AddSingleton(provider => new CostCalibration(
+            provider.GetServices<IComputeKind>(), provider.GetRequiredService<KindCalibrations>(), provider.GetRequiredService<ComputeExecutor>(),
+            ThreadCpuTimeProvider.OrSystem, provider.GetService<ILoggerFactory>()?.CreateLogger<CostCalibration>() ?? NullLogger<CostCalibration>.Instance));
+        services.AddSingleton<ComputeStartup>();
+        services.AddHostedService(provider => provider.GetRequiredService<ComputeStartup>());
         services.AddSingleton<RangePlanner>();
 
         services.AddSingleton<ComputeKinds>();

@@ -18,4 +18,12 @@ public interface IComputeKind
     /// job whose estimate is over the budget.
     /// </summary>
     IComputePlan Plan(JsonElement input, TimeSpan budget) => Plan(input);
+
+    /// <summary>
+    /// Work whose modelled cost each instance times once at start (<see cref="CostCalibration"/>), to price this kind in
+    /// its own core-seconds. By default the first chunks of the example, about 0.1 s by the chunk cost; a kind whose
+    /// chunk cost is a bound rather than an expectation (a render priced as if every pixel ran to the limit) gives work
+    /// that meets its bound.
+    /// </summary>
+    CalibrationWork Calibration() => CalibrationWork.FirstChunksOf(this, JsonSerializer.SerializeToElement(Description.Example));
 }

@@ -27,6 +27,12 @@ public sealed class HashSearchKind : IComputeKind
 
     public IComputePlan Plan(JsonElement input) => Plan(input, TimeSpan.MaxValue);
 
+    /// <summary>
+    /// The first chunk (2^18 hashes, ~0.1 s) of a search at the largest difficulty, so that it almost never ends early on
+    /// a hit (odds 2^−14) and hashes every nonce it is priced for.
+    /// </summary>
+    public CalibrationWork Calibration() => CalibrationWork.FirstChunksOf(this, JsonSerializer.SerializeToElement(new { prefix = "calibration", difficulty = MaxDifficulty }));
+
     public IComputePlan Plan(JsonElement input, TimeSpan budget)
     {
         var prefix = JobInput.String(input, "prefix", MaxPrefixLength);

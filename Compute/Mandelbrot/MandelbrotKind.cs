@@ -44,6 +44,13 @@ public sealed class MandelbrotKind : IComputeKind
 
     public IComputePlan Plan(JsonElement input) => new MandelbrotPlan(ReadView(input));
 
+    /// <summary>
+    /// A view inside the period-3 bulb, where every pixel runs to maxIterations (the closed-form test knows only the
+    /// cardioid and the period-2 bulb): the worst case a render is priced at. 192 × 128 × 3000, ~40 ms.
+    /// </summary>
+    public CalibrationWork Calibration() => CalibrationWork.FirstChunksOf(this, JsonSerializer.SerializeToElement(
+        new { centerX = -0.1225, centerY = 0.7449, scale = 0.06, width = 192, height = 128, maxIterations = 3000 }));
+
     internal static MandelbrotView ReadView(JsonElement input) => new(
         JobInput.Number(input, "centerX", -MaxCenter, MaxCenter, -0.5),
         JobInput.Number(input, "centerY", -MaxCenter, MaxCenter, 0.0),

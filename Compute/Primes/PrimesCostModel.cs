@@ -28,6 +28,13 @@ internal static class PrimesCostModel
         return TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(numbers * NanosecondsPerNumberNear(split.Limit) * Margin / 100)));
     }
 
+    /// <summary>What chunk <paramref name="index"/> is expected to take on one core, without the margin: the calibration's yardstick.</summary>
+    public static TimeSpan ExpectedCost(ChunkSplit split, int index)
+    {
+        var (low, high) = split.Range(index);
+        return TimeSpan.FromTicks((long)Math.Ceiling((high - low + 1) * NanosecondsPerNumberNear(low + (high - low) / 2) / 100));
+    }
+
     /// <summary>
     /// The whole count's core time: the measured cost per number summed over [0, limit] in 64 slices (the cost grows
     /// slowly with x, so the slices' midpoints are close enough). Expected as measured; at most with the margin.

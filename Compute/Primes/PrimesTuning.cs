@@ -62,14 +62,20 @@ internal sealed record PrimesTuning(CpuCaches Caches, int BlockBytes, int Segmen
         // can count on (a hyper-thread sibling sharing the L2 halves it). A larger segment means fewer visits of each
         // medium prime (~13 ns each, mostly a mispredicted loop exit) and fewer large primes (~2.6 ns per multiple in
         // a bucket), so, like primesieve 12, the segment grows with the sieving primes: 2·√limit bytes. primesieve
-        // keeps it below the L2 (512 KiB for 1 MiB); here it is at least the L2 and at most twice it, as measured with
-        // both threads busy, thread CPU time per 4·10^9 numbers just below x, 1 / 2 / 4 MiB segments on a 1 MiB L2:
-        // 10^12: 647 / 539 / 546 ms, 10^12.5: 702 / 638 / 631 ms, 10^13: 856 / 727 / 705 ms; 10^11: 481 / 465 ms
-        // (512 KiB: 495 ms); 10^10: 397 / 451 ms (512 KiB: 407 ms).
+        // keeps it below the L2 (512 KiB for 1 MiB); here it is at least the L2, and from a 1 MiB L2 up at most twice
+        // it, as measured on Zen 5 with both threads busy, thread CPU time per 4·10^9 numbers just below x, 1 / 2 / 4 MiB
+        // segments on a 1 MiB L2: 10^12: 647 / 539 / 546 ms, 10^12.5: 702 / 638 / 631 ms, 10^13: 856 / 727 / 705 ms;
+        // 10^11: 481 / 465 ms (512 KiB: 495 ms); 10^10: 397 / 451 ms (512 KiB: 407 ms). A smaller L2 keeps the segment
+        // within it as long as every sieving prime is still medium there (√limit ≤ L2): on Zen 2/3 (32 KiB / 512 KiB)
+        // π(10^11) with 1 MiB segments, twice its L2, took 1.18× primesieve's CPU time, and the run with 512 KiB, 10^10,
+        // 0.95–0.98×; primesieve 11 sieves 256 KiB there. Above, halving the segment files the primes between the
+        // two in buckets: forced 32K/512K sizing on this 1 MiB L2, 10^12, 512 KiB vs 1 MiB segments, 0.87–0.89× vs
+        // 1.09× primesieve's CPU time (large primes 1 → 50 ms per 10^9 numbers), more than the spill costs.
         var l2 = 1 << BitOperations.Log2((uint)Math.Max(1, caches.L2BytesPerCpu));
         l2 = Math.Clamp(l2, Math.Max(MinSegmentBytes, block), MaxL2SegmentBytes);
         var wanted = BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, 2 * Math.Sqrt(Math.Max(limit, 0))));
-        var segment = (int)Math.Clamp(wanted, (ulong)l2, 2UL * (ulong)l2);
+        var largest = l2 >= MinL2ToSpill || Math.Sqrt(Math.Max(limit, 0)) > l2 ? 2UL * (ulong)l2 : (ulong)l2;
+        var segment = (int)Math.Clamp(wanted, (ulong)l2, largest);
         block = Math.Min(block, segment);
 
         // primesieve's FACTOR_ERATSMALL: a small prime makes at least 8 × 5 = 40 crossings per block, which amortises
@@ -88,6 +94,12 @@ internal sealed record PrimesTuning(CpuCaches Caches, int BlockBytes, int Segmen
 
     /// <summary>No L1d is this large; a bad reading must not make blocks that spill it.</summary>
     private const int MaxBlockBytes = 256 * 1024;
+
+    /// <summary>
+    /// The smallest L2 (per CPU) a segment may always outgrow, up to twice its size: measured faster from 10^12 up on
+    /// Zen 5's 1 MiB L2, slower at 10^11 on a 512 KiB one (where a smaller L2 is outgrown only once there are large primes).
+    /// </summary>
+    private const int MinL2ToSpill = 1024 * 1024;
 
     /// <summary>Segments under 128 KiB would visit each medium prime too often.</summary>
     private const int MinSegmentBytes = 128 * 1024;

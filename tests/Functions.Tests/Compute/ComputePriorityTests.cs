@@ -79,6 +79,19 @@ public sealed class ComputePriorityTests
         Assert.Contains(named, error.Message);
     }
 
+    [Fact]
+    public async Task AddCompute_CacheSizesMalformed_StartFailsNamingTheSetting()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Compute:CacheSizes"] = "512K" });
+        builder.Services.AddCompute(builder.Configuration);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("Compute__CacheSizes", error.Message);
+    }
+
     [LinuxFact]
     public async Task Executor_SchedIdleRefused_FallsBackToNice19AndSaysSoOnce()
     {

@@ -60,6 +60,44 @@ public sealed class CpuCachesTests : IDisposable
     }
 
     [Theory]
+    // AMD EPYC Zen 5 under a hypervisor that hides leaf 0x8000001D (the development VM).
+    [InlineData(0x300c0140u, 0x04006140u, 48 * 1024, 1024 * 1024)]
+    // Zen 3: 32 KiB L1d, 512 KiB L2.
+    [InlineData(0x20080140u, 0x02006140u, 32 * 1024, 512 * 1024)]
+    public void FromAmdCacheLeaves_LegacyLeaves_ReadL1DataAndPrivateL2(uint l1Leaf, uint l2Leaf, int l1, int l2)
+    {
+        Assert.Equal(new CpuCaches(l1, l2, 1, "cpuid"), CpuCaches.FromAmdCacheLeaves(l1Leaf, l2Leaf));
+    }
+
+    [Fact]
+    public void FromAmdCacheLeaves_Zero_IsNull()
+    {
+        Assert.Null(CpuCaches.FromAmdCacheLeaves(0, 0x04006140u));
+        Assert.Null(CpuCaches.FromAmdCacheLeaves(0x300c0140u, 0));
+    }
+
+    [Theory]
+    [InlineData("32K/512K", 32 * 1024, 512 * 1024, 1)]
+    [InlineData(" 48K / 2M / 2 ", 48 * 1024, 2 * 1024 * 1024, 2)]
+    [InlineData("65536/1048576", 64 * 1024, 1024 * 1024, 1)]
+    public void FromSetting_SizesWithOptionalSharing_ForcesThem(string text, int l1, int l2, int sharedBy)
+    {
+        Assert.Equal(new CpuCaches(l1, l2, sharedBy, "setting"), CpuCaches.FromSetting(text));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("32K")]
+    [InlineData("32K/512X")]
+    [InlineData("32K/512K/0")]
+    [InlineData("32K/512K/2/1")]
+    public void FromSetting_AbsentOrMalformed_IsNull(string? text)
+    {
+        Assert.Null(CpuCaches.FromSetting(text));
+    }
+
+    [Theory]
     [InlineData("0", 1)]
     [InlineData("0-1", 2)]
     [InlineData("0,64", 2)]

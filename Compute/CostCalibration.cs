@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Compute;
+
+/// <summary>
+/// Times each kind's calibration work (<see cref="IComputeKind.Calibration"/>) once, one kind after another on one
+/// of the executor's threads, and sets its factor: measured over modelled core time. It runs in the background from
+/// the host's start, so no request waits for it; until a kind's factor is set, its estimates use factor 1.
+/// </summary>
+internal sealed class CostCalibration(
+    IEnumerable<IComputeKind> kinds, KindCalibrations calibrations, ComputeExecutor executor, TimeProvider threadTime, ILogger logger)
+{
+    /// <summary>
+    /// Factors are kept within these: a run more than 4× off its model, or under half of it, says more about the
+    /// measurement (a search chunk that hit early, a stalled VM) than about the cores.
+    /// </summary>
+    public const double MinFactor = 0.5, MaxFactor = 4;
+
+    /// <summary>Calibrates every kind in turn; each outcome is logged and set as soon as it is known.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        foreach (var kind in kinds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var work = kind.Calibration();
+                var measured = await executor.RunAsync(() => Time(work, cancellationToken), work.Modelled * 2).ConfigureAwait(false);
+                var factor = Math.Clamp(measured / work.Modelled, MinFactor, MaxFactor);
+                calibrations.Set(kind.Name, new KindCalibration(Math.Round(factor, 3), CalibrationStatus.Measured));
+                ComputeLog.Calibrated(logger, kind.Name, factor, measured.TotalMilliseconds, work.Modelled.TotalMilliseconds);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                calibrations.Set(kind.Name, KindCalibration.Pending with { Status = CalibrationStatus.Failed });
+                ComputeLog.CalibrationFailed(logger, e, kind.Name);
+            }
+        }
+    }
+
+    /// <summary>Runs the work once to warm it up (code, tables, workspaces), then again timed.</summary>
+    private TimeSpan Time(CalibrationWork work, CancellationToken cancellationToken)
+    {
+        Run(work, cancellationToken);
+        var start = threadTime.GetTimestamp();
+        Run(work, cancellationToken);
+        return threadTime.GetElapsedTime(start);
+    }
+
+    private static void Run(CalibrationWork work, CancellationToken cancellationToken)
+    {
+        for (var chunk = work.FirstChunk; chunk < work.EndChunk; chunk++) work.Plan.ComputeChunk(chunk, cancellationToken);
+    }
+}
