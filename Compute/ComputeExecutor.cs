@@ -15,6 +15,7 @@ namespace Functions.Compute;
 /// </summary>
 public sealed class ComputeExecutor : IDisposable
 {
+    private int _busy;
     private readonly object _gate = new();
     private readonly List<Loop> _loops = [];
     private readonly Thread[] _threads;
@@ -65,6 +66,9 @@ public sealed class ComputeExecutor : IDisposable
     }
 
     public int ThreadCount => _threads.Length;
+
+    /// <summary>How many of the threads are running an item now.</summary>
+    public int BusyThreads => Volatile.Read(ref _busy);
 
     /// <summary>
     /// Runs <paramref name="body"/> for every index in [<paramref name="from"/>, <paramref name="to"/>) on the executor's
@@ -142,7 +146,16 @@ public sealed class ComputeExecutor : IDisposable
     {
         while (TryTake(out var loop, out var index))
         {
-            loop.Run(index);
+            Interlocked.Increment(ref _busy);
+            try
+            {
+                loop.Run(index);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _busy);
+            }
+
             bool finished;
             lock (_gate)
             {

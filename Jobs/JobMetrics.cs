@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Functions.Compute;
 
 namespace Functions.Jobs;
 
@@ -15,6 +16,10 @@ public sealed class JobMetrics
     public const string FinishedName = "jobs.finished";
     public const string WorkSubmittedName = "jobs.work.submitted";
     public const string WorkFinishedName = "jobs.work.finished";
+    public const string SubmitsName = "jobs.submits";
+    public const string MessageQueueTimeName = "jobs.message.queue_time";
+    public const string ExecutorBusyName = "jobs.executor.busy_threads";
+    public const string OutcomeTag = "outcome";
     public const string KindTag = "job.kind";
     public const string JobIdTag = "job.id";
     public const string StatusTag = "job.status";
@@ -27,8 +32,10 @@ public sealed class JobMetrics
     private readonly Counter<long> _finished;
     private readonly Counter<double> _workSubmitted;
     private readonly Counter<double> _workFinished;
+    private readonly Counter<long> _submits;
+    private readonly Histogram<double> _messageQueueTime;
 
-    public JobMetrics(IMeterFactory meters)
+    public JobMetrics(IMeterFactory meters, ComputeExecutor executor)
     {
         var meter = meters.Create(MeterName);
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets };
@@ -37,6 +44,9 @@ public sealed class JobMetrics
         _finished = meter.CreateCounter<long>(FinishedName, "{job}", "Jobs that reached a final status: succeeded, failed or canceled.");
         _workSubmitted = meter.CreateCounter<double>(WorkSubmittedName, "s", "Core-seconds the accepted jobs are estimated to take: the bill coming.");
         _workFinished = meter.CreateCounter<double>(WorkFinishedName, "s", "Core-seconds estimated for the jobs that reached a final status.");
+        _submits = meter.CreateCounter<long>(SubmitsName, "{request}", "Submits by outcome: accepted, refused (nothing kept: too busy, queue full) or ambiguous (storage did not answer).");
+        _messageQueueTime = meter.CreateHistogram(MessageQueueTimeName, "s", "Time a job or range message waited on the queue after it became visible.", advice: advice);
+        meter.CreateObservableGauge(ExecutorBusyName, () => executor.BusyThreads, "{thread}", $"Compute threads running work now, of {executor.ThreadCount}.");
     }
 
     public void Started(JobRecord job)
@@ -44,6 +54,10 @@ public sealed class JobMetrics
         if (job.StartedAt is { } started)
             _queueWait.Record(Math.Max(0, (started - job.CreatedAt).TotalSeconds), new KeyValuePair<string, object?>(KindTag, job.Kind));
     }
+
+    public void Submit(string outcome) => _submits.Add(1, new KeyValuePair<string, object?>(OutcomeTag, outcome));
+
+    public void MessageWaited(TimeSpan waited) => _messageQueueTime.Record(Math.Max(0, waited.TotalSeconds));
 
     public void RangeComputed(string kind, TimeSpan elapsed) =>
         _rangeCompute.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(KindTag, kind));

@@ -35,6 +35,7 @@ public sealed class JobRunner(
         }
 
         using var processing = JobTracing.StartProcessing(message, time.GetUtcNow());
+        if (message.SentAt is { } sent) metrics.MessageWaited(time.GetUtcNow() - sent);
         var snapshot = await rows.GetAsync(message.JobId, cancellationToken);
         if (snapshot is null)
         {

@@ -40,6 +40,27 @@ public sealed class JobSubmission(
     public async Task<JobSnapshot> SubmitAsync(
         JobRequest request, string? idempotencyKey, TimeSpan turnBudget, CancellationToken cancellationToken, CancellationToken storageDeadline)
     {
+        try
+        {
+            var job = await SubmitOnceAsync(request, idempotencyKey, turnBudget, cancellationToken, storageDeadline);
+            metrics.Submit("accepted");
+            return job;
+        }
+        catch (Exception e) when (e is TooBusyException or QueueUnavailableException)
+        {
+            metrics.Submit("refused");
+            throw;
+        }
+        catch (JobOutcomeUnknownException)
+        {
+            metrics.Submit("ambiguous");
+            throw;
+        }
+    }
+
+    private async Task<JobSnapshot> SubmitOnceAsync(
+        JobRequest request, string? idempotencyKey, TimeSpan turnBudget, CancellationToken cancellationToken, CancellationToken storageDeadline)
+    {
         var input = request.Input.GetRawText();
         if (input.Length > rows.MaxInputLength)
             throw new InvalidInputException("input", $"'input' must be at most {rows.MaxInputLength} characters of JSON.");

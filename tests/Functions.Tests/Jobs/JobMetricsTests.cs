@@ -78,6 +78,20 @@ public sealed class JobMetricsTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private sealed record Measurement(string Instrument, double Value, IReadOnlyDictionary<string, object?> Tags);
 
+    [Fact]
+    public async Task AcceptedSubmit_IsCounted_ItsMessageTimedOnTheQueue_AndTheExecutorObserved()
+    {
+        var id = await _app.SubmitAsync("""{"kind":"primes","input":{"limit":1000000}}""");
+        await _app.PumpUntilAsync(async () => await _app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+
+        var submit = Assert.Single(_recorded.Of(JobMetrics.SubmitsName));
+        Assert.Equal("accepted", submit.Tags[JobMetrics.OutcomeTag]);
+        var waited = Assert.Single(_recorded.Of(JobMetrics.MessageQueueTimeName));
+        Assert.InRange(waited.Value, 0, Deadline.TotalSeconds);
+        _recorded.Observe();
+        Assert.Equal(0, Assert.Single(_recorded.Of(JobMetrics.ExecutorBusyName)).Value);
+    }
+
     /// <summary>Listens to the meter of one app only (its <see cref="IMeterFactory"/>), so tests running beside it cannot add to what it sees.</summary>
     private sealed class MeasurementRecorder : IDisposable
     {
@@ -92,8 +106,12 @@ public sealed class JobMetricsTests(AzuriteFixture azurite) : IAsyncLifetime
             };
             _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument, value, tags));
             _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument, value, tags));
+            _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Add(instrument, value, tags));
             _listener.Start();
         }
+
+        /// <summary>Reads the observable instruments now, as an exporter does on its interval.</summary>
+        public void Observe() => _listener.RecordObservableInstruments();
 
         public IReadOnlyList<Measurement> Of(string instrument) => _measurements.Where(m => m.Instrument == instrument).ToList();
 
