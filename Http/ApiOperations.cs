@@ -21,10 +21,10 @@ internal sealed class ApiOperations(ApiSchemas schemas, SubmitOptions submit, Wa
     {
         nameof(HelloFunction.Hello) => Operation(
             "Greet", "A greeting as text: a smoke test of the app.",
-            [Query("name", "Who to greet (default: world).", new JsonObject { ["type"] = "string", ["maxLength"] = HelloFunction.MaxNameLength })],
+            [Query("name", "Who to greet (default: world).", new JsonObject { ["type"] = "string", ["maxLength"] = Greeting.MaxNameLength })],
             null,
             Content(StatusCodes.Status200OK, "The greeting, such as 'Hello, Ada!'.", "text/plain", schemas.Named("Greeting", new JsonObject { ["type"] = "string" })),
-            Problem(StatusCodes.Status400BadRequest, $"'name' is longer than {HelloFunction.MaxNameLength} characters.")),
+            Problem(StatusCodes.Status400BadRequest, $"'name' is longer than {Greeting.MaxNameLength} characters.")),
 
         nameof(HelloFunction.ListKinds) => Operation(
             "List the kinds of job",
