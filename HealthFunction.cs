@@ -10,6 +10,11 @@ namespace Functions;
 public sealed class HealthFunction(StorageHealth health)
 {
     [Function(nameof(Health))]
+    [EndpointSummary("Check storage")]
+    [EndpointDescription("Whether the app's queue and table answer, with the queue depths; always answers within Health__DeadlineSeconds. " +
+        "Use it as the availability probe.")]
+    [Response(200, "Storage answers.")]
+    [ProblemResponse(503, "Storage did not answer; 'queue' and 'table' say which check failed and why.")]
     public async Task<Results<JsonOk<HealthReport>, ProblemResult>> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest request, CancellationToken cancellationToken)
     {

@@ -5,11 +5,11 @@ namespace Functions.Http;
 /// <summary>
 /// An answer of the API: one of ASP.NET Core's results, written after the headers the answer carries (such as
 /// <c>Location</c> or <c>Retry-After</c>). Each subclass names its status in its type, so an endpoint's signature says
-/// what it answers, and the OpenAPI document can read it from there.
+/// what it answers, and the OpenAPI document reads it from there (<see cref="ApiOperations"/>).
 /// </summary>
 public abstract class ApiResult<TSelf> : IResult where TSelf : ApiResult<TSelf>
 {
-    protected const string Json = "application/json";
+    protected const string Json = ApiText.Json;
 
     private readonly List<KeyValuePair<string, string>> _headers = [];
 

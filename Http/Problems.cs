@@ -6,7 +6,8 @@ namespace Functions.Http;
 
 /// <summary>
 /// An RFC 9457 problem: <c>application/problem+json</c> with status, title, detail and, where one field is at fault,
-/// <c>field</c>. Its status is the instance's.
+/// <c>field</c>. Its status is the instance's, so the statuses an endpoint's problems take are declared beside it with
+/// <see cref="ProblemResponseAttribute"/>.
 /// </summary>
 public sealed class ProblemResult(ProblemDetails problem) : ApiResult<ProblemResult>, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<ProblemDetails>
 {
