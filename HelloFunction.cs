@@ -1,6 +1,8 @@
+using System.Text;
 using Functions.Compute;
 using Functions.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Functions;
@@ -11,22 +13,25 @@ namespace Functions;
 /// </summary>
 public sealed class HelloFunction(ComputeKinds kinds, ApiDocument document)
 {
-    public const int MaxNameLength = 100;
-
     [Function(nameof(Hello))]
-    public IResult Hello([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Hello)] HttpRequest request)
-    {
-        var name = request.Query["name"].ToString();
-        if (name.Length > MaxNameLength)
-            return Problems.Of(StatusCodes.Status400BadRequest, "Invalid name", $"'name' must be at most {MaxNameLength} characters.", "name");
-        return Results.Text($"Hello, {(name.Length == 0 ? "world" : name)}!", "text/plain; charset=utf-8");
-    }
+    [EndpointSummary("Greet"), EndpointDescription("A greeting as text: a smoke test of the app.")]
+    [Parameter("name", ParameterIn.Query, "Who to greet (default: world).", MaxLength = Greeting.MaxNameLength)]
+    [Response(200, "The greeting, such as 'Hello, Ada!'."), ResponseContent(200, "text/plain", ApiSchemas.Greeting)]
+    [ProblemResponse(400, "'name' is longer than {MaxNameLength} characters.")]
+    public Results<TextOk, ProblemResult> Hello([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Hello)] HttpRequest request) =>
+        Greeting.For(request);
 
     [Function(nameof(ListKinds))]
-    public IResult ListKinds([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Kinds)] HttpRequest request) =>
-        Results.Json(kinds.All.Select(k => k.Description).OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Jobs.JobJson.Options, "application/json");
+    [EndpointSummary("List the kinds of job")]
+    [EndpointDescription("Each kind with its summary, its input fields (type, limits, default, whether required) and an example input. " +
+        "The same descriptions make each kind's input schema in this document (PrimesInput, …).")]
+    [Response(200, "The kinds, by name."), ResponseContent(200, ApiText.Json, ApiSchemas.KindList)]
+    public JsonOk<List<KindDescription>> ListKinds([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Kinds)] HttpRequest request) =>
+        new([.. kinds.All.Select(k => k.Description).OrderBy(d => d.Name, StringComparer.Ordinal)]);
 
     [Function(nameof(OpenApi))]
-    public IResult OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest request) =>
-        Results.Text(document.ToJson(request), "application/json", System.Text.Encoding.UTF8);
+    [EndpointSummary("This document"), EndpointDescription("The API's OpenAPI {OpenApiVersion} document, made from the code that serves it.")]
+    [Response(200, "The OpenAPI document."), ResponseContent(200, ApiText.Json, ApiSchemas.OpenApiDocument)]
+    public TextOk OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest request) =>
+        new(document.ToJson(request), ApiText.Json, Encoding.UTF8);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Functions.Http;
 
 /// <summary>One HTTP function as its trigger attribute declares it.</summary>
-public sealed record HttpFunction(string Name, string Group, string Route, IReadOnlyList<string> Methods, AuthorizationLevel AuthLevel)
+public sealed record HttpFunction(string Name, string Group, string Route, IReadOnlyList<string> Methods, AuthorizationLevel AuthLevel, MethodInfo Method)
 {
     /// <summary>The URL path the host serves it at: the route prefix, when there is one, then the route.</summary>
     public string Path => "/" + (Routes.Prefix.Length == 0 ? Route : $"{Routes.Prefix}/{Route}");
@@ -23,7 +24,8 @@ public sealed record HttpFunction(string Name, string Group, string Route, IRead
 /// <summary>
 /// The API's OpenAPI document (<c>GET /api/openapi.json</c>), made from the code so that it cannot drift from it: the
 /// paths, methods and auth levels from the functions' trigger attributes and <see cref="Routes"/>, the schemas from the
-/// records and the kinds' descriptions (<see cref="ApiSchemas"/>), the answers from <see cref="ApiOperations"/>.
+/// records and the kinds' descriptions (<see cref="ApiSchemas"/>), each operation from its function's return type and the
+/// attributes beside its trigger (<see cref="ApiOperations"/>), with the configured values in their descriptions.
 /// OpenAPI 3.0.3: the newest version that Azure API Management imports with full fidelity (it takes 3.1 "import only"),
 /// and one that Kiota, NSwag and AutoRest all read.
 /// </summary>
@@ -40,8 +42,8 @@ public sealed partial class ApiDocument
 
     private static JsonObject Build(ComputeKinds kinds, SubmitOptions submit, WatchOptions watch)
     {
-        var schemas = new ApiSchemas();
-        var operations = new ApiOperations(schemas, submit, watch, [.. kinds.All.Select(k => k.Description)]);
+        var schemas = new ApiSchemas([.. kinds.All.Select(k => k.Description)]);
+        var operations = new ApiOperations(schemas, Placeholders(submit, watch), watch.RetryAfterSeconds);
         var paths = new JsonObject();
         foreach (var function in Functions().OrderBy(f => f.Path, StringComparer.Ordinal))
         {
@@ -49,7 +51,7 @@ public sealed partial class ApiDocument
             paths[function.Path] = path;
             foreach (var method in function.Methods)
             {
-                var operation = operations.Describe(function.Name);
+                var operation = operations.Describe(function.Method);
                 var described = new JsonObject
                 {
                     // A function serves one method here; one that served more would need an id for each.
@@ -106,6 +108,22 @@ public sealed partial class ApiDocument
         };
     }
 
+    /// <summary>The values the operations' descriptions name, such as <c>{Jobs__MaxBodyBytes}</c>: settings as configured, and limits.</summary>
+    private static Dictionary<string, string> Placeholders(SubmitOptions submit, WatchOptions watch) => new Dictionary<string, object>
+    {
+        ["Jobs__MaxBodyBytes"] = submit.MaxBodyBytes,
+        ["Jobs__MaxJobCoreSeconds"] = submit.MaxJobCoreSeconds,
+        ["Jobs__MaxQueueDepth"] = submit.MaxQueueDepth,
+        ["Jobs__MaxQueuedCoreSeconds"] = submit.MaxQueuedCoreSeconds,
+        ["Jobs__MaxWaitSeconds"] = watch.MaxWaitSeconds,
+        ["Jobs__MaxStreamSeconds"] = watch.MaxStreamSeconds,
+        ["MaxNameLength"] = Greeting.MaxNameLength,
+        ["MaxWatchedJobs"] = JobEvents.MaxJobs,
+        ["EventMinGapMilliseconds"] = JobEventStream.MinGap.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture),
+        ["EventHeartbeatSeconds"] = JobEventStream.Heartbeat.TotalSeconds.ToString("0", CultureInfo.InvariantCulture),
+        ["OpenApiVersion"] = OpenApiVersion,
+    }.ToDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture)!, StringComparer.Ordinal);
+
     private const string FunctionKey = "functionKey";
     private const string FunctionCode = "functionCode";
 
@@ -139,11 +157,12 @@ public sealed partial class ApiDocument
         [.. typeof(ApiDocument).Assembly.GetTypes()
             .SelectMany(type => type.GetMethods())
             .Select(method => (
+                Method: method,
                 Name: method.GetCustomAttribute<FunctionAttribute>()?.Name,
                 Group: method.DeclaringType!.Name.Replace("Function", "", StringComparison.Ordinal),
                 Trigger: method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>().SingleOrDefault()))
             .Where(f => f.Name is not null && f.Trigger?.Route is { } route && route.StartsWith(Routes.Api + "/", StringComparison.Ordinal))
-            .Select(f => new HttpFunction(f.Name!, f.Group, Checked(f.Trigger!.Route!), [.. (f.Trigger.Methods ?? []).Select(m => m.ToLowerInvariant())], f.Trigger.AuthLevel))];
+            .Select(f => new HttpFunction(f.Name!, f.Group, Checked(f.Trigger!.Route!), [.. (f.Trigger.Methods ?? []).Select(m => m.ToLowerInvariant())], f.Trigger.AuthLevel, f.Method))];
 
     private static JsonArray Security(AuthorizationLevel level) => level switch
     {

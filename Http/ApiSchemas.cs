@@ -20,6 +20,15 @@ internal sealed class ApiSchemas
 {
     public const string Problem = "Problem";
 
+    // The named bodies: what the API takes or answers that is not one of its records (ResponseContentAttribute, RequestBodyAttribute).
+    public const string Greeting = "Greeting";
+    public const string KindList = "KindList";
+    public const string OpenApiDocument = "OpenApiDocument";
+    public const string JobRequest = "JobRequest";
+    public const string JobResult = "JobResult";
+    public const string Binary = "Binary";
+    public const string EventStream = "EventStream";
+
     // OpenAPI 3.0's Schema Object fields that a kind's input field may carry; an InputField member of another name
     // is written as an x- extension, so a field added to InputField appears without being lost or making the schema invalid.
     private static readonly HashSet<string> FieldKeywords =
@@ -33,9 +42,11 @@ internal sealed class ApiSchemas
     private readonly JsonSchemaExporterOptions _exporter;
     private readonly SortedDictionary<string, JsonNode?> _schemas = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Type> _names = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<KindDescription> _kinds;
 
-    public ApiSchemas()
+    public ApiSchemas(IReadOnlyList<KindDescription> kinds)
     {
+        _kinds = kinds;
         // The schemas describe what the API writes. Nulls are left out, so a nullable member is an optional one and
         // no schema needs OpenAPI 3.0's "nullable". Numbers are written as numbers whatever the options read, so the
         // schemas are made with strict number handling (the Web defaults would allow strings, which the API never writes).
@@ -80,11 +91,40 @@ internal sealed class ApiSchemas
         return RefTo(name);
     }
 
+    /// <summary>A reference to one of the named bodies, made the first time it is asked for.</summary>
+    public JsonObject Body(string name) => name switch
+    {
+        Greeting => Named(name, new JsonObject { ["type"] = "string" }),
+        KindList => Named(name, new JsonObject { ["type"] = "array", ["items"] = Ref(typeof(KindDescription)) }),
+        OpenApiDocument => Named(name, new JsonObject { ["type"] = "object", ["description"] = $"An OpenAPI {ApiDocument.OpenApiVersion} document." }),
+        JobRequest => JobRequestBody(),
+        JobResult => Named(name, new JsonObject { ["description"] = "The result's JSON value; its shape depends on the kind." }),
+        Binary => Named(name, new JsonObject { ["type"] = "string", ["format"] = "binary" }),
+        EventStream => Named(name, new JsonObject { ["type"] = "string", ["format"] = "binary", ["description"] = "Server-Sent Events (text/event-stream), read as it comes." }),
+        _ => throw new InvalidOperationException($"There is no named body '{name}'."),
+    };
+
+    /// <summary>The submit's body: one of the kinds' job requests, told apart by <c>kind</c>.</summary>
+    private JsonObject JobRequestBody()
+    {
+        var requests = _kinds.OrderBy(k => k.Name, StringComparer.Ordinal).Select(k => (k.Name, Ref: KindRequest(k))).ToList();
+        return Named(JobRequest, new JsonObject
+        {
+            ["description"] = "A job: a kind and its input.",
+            ["oneOf"] = new JsonArray([.. requests.Select(r => (JsonNode)r.Ref)]),
+            ["discriminator"] = new JsonObject
+            {
+                ["propertyName"] = "kind",
+                ["mapping"] = new JsonObject(requests.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)r.Ref["$ref"]!.DeepClone()))),
+            },
+        });
+    }
+
     /// <summary>
     /// A kind's input schema and its job request (<c>{"kind": name, "input": …}</c>), from its description: each
     /// field's type, limits and default, the required ones, and the kind's example.
     /// </summary>
-    public JsonObject KindRequest(KindDescription kind)
+    private JsonObject KindRequest(KindDescription kind)
     {
         var name = string.Concat(kind.Name.Split('-', '_', '.', ' ').Select(part => part.Length == 0 ? "" : char.ToUpperInvariant(part[0]) + part[1..]));
         var properties = new JsonObject();

@@ -4,7 +4,7 @@ namespace Functions.Http;
 
 public static class HttpServiceCollectionExtensions
 {
-    /// <summary>The HTTP face's answers, event streams and OpenAPI document.</summary>
+    /// <summary>The HTTP face's responses, event streams and OpenAPI document.</summary>
     public static IServiceCollection AddHttpApi(this IServiceCollection services) =>
-        services.AddSingleton<JobAnswers>().AddSingleton<JobEvents>().AddSingleton<ApiDocument>();
+        services.AddSingleton<JobResponses>().AddSingleton<JobEvents>().AddSingleton<ApiDocument>();
 }

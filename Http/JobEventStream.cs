@@ -1,8 +1,11 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Threading.Channels;
 using Functions.Jobs.Store;
 using Functions.Jobs;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Functions.Http;
 
@@ -13,8 +16,9 @@ namespace Functions.Http;
 /// a reconnect sends only what is newer. The stream ends by itself after <see cref="WatchOptions.MaxStreamSeconds"/>;
 /// when the caller goes away, the watches, the heartbeat and the deadline all stop with it.
 /// </summary>
-internal sealed class JobEventStream(
-    JobEvents owner, IReadOnlyList<string> ids, IReadOnlyList<JobSnapshot?> known, JobEventId?[] seen, bool many, CancellationToken invocation) : IResult
+public sealed class JobEventStream(
+    JobEvents owner, IReadOnlyList<string> ids, IReadOnlyList<JobSnapshot?> known, JobEventId?[] seen, bool many, CancellationToken invocation)
+    : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
 {
     /// <summary>How long the browser waits before it reconnects: a short gap in a live view, not a load on the app.</summary>
     public static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
@@ -24,6 +28,11 @@ internal sealed class JobEventStream(
 
     /// <summary>A job's progress is sent at most this often: a few events a second is all a progress bar needs.</summary>
     public static readonly TimeSpan MinGap = TimeSpan.FromMilliseconds(250);
+
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [EventStreamWriter.ContentType]));
 
     private readonly Channel<Item> _items = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
 

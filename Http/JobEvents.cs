@@ -1,6 +1,7 @@
 using Functions.Jobs.Watch;
 using Functions.Jobs;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,20 +38,20 @@ public sealed class JobEvents(JobService jobs, JobWatch watch, TimeProvider time
     /// reconnecting). <paramref name="firstRead"/> bounds the read that decides it; the stream runs until
     /// <paramref name="cancellationToken"/> (the caller) or its own end.
     /// </summary>
-    public async Task<IResult> OfJobAsync(HttpRequest request, string id, CancellationToken firstRead, CancellationToken cancellationToken)
+    public async Task<Results<JobEventStream, NoContent, ProblemResult>> OfJobAsync(HttpRequest request, string id, CancellationToken firstRead, CancellationToken cancellationToken)
     {
         var seen = JobEventId.ParseAll(request.Headers[LastEventIdHeader].ToString(), 1);
-        if (seen[0] is { Missing: false } mark && mark.IsFinal) return Results.NoContent();
+        if (seen[0] is { Missing: false } mark && mark.IsFinal) return TypedResults.NoContent();
         if (await jobs.GetAsync(id, firstRead) is not { } job) return Problems.NotFound(id);
         return new JobEventStream(this, [id], [job], seen, many: false, cancellationToken);
     }
 
     /// <summary>The stream of many jobs (<c>?ids=a,b,…</c>); 204 when the caller has seen every one of them end.</summary>
-    public IResult OfJobs(HttpRequest request, CancellationToken cancellationToken)
+    public Results<JobEventStream, NoContent, ProblemResult> OfJobs(HttpRequest request, CancellationToken cancellationToken)
     {
         var ids = ReadIds(request);
         var seen = JobEventId.ParseAll(request.Headers[LastEventIdHeader].ToString(), ids.Count);
-        if (seen.All(mark => mark?.IsFinal == true)) return Results.NoContent();
+        if (seen.All(mark => mark?.IsFinal == true)) return TypedResults.NoContent();
         return new JobEventStream(this, ids, new JobSnapshot?[ids.Count], seen, many: true, cancellationToken);
     }
 

@@ -12,7 +12,8 @@ public sealed class LayoutTests
     [Fact]
     public void Folders_DependOnEachOtherWithoutCycles()
     {
-        // A folder is a namespace under Functions with its sub-namespaces (Compute holds Compute.Primes).
+        // A folder is a namespace under Functions with its sub-namespaces (Compute holds Compute.Primes); the root
+        // namespace (the function classes and App) counts as one too, so the root and a folder cannot use each other.
         var edges = App.Types
             .Where(type => Folder(type.Namespace.FullName) is not null)
             .SelectMany(type => type.Dependencies.Select(dependency => (From: Folder(type.Namespace.FullName)!, To: Folder(dependency.Target.Namespace?.FullName))))
@@ -37,9 +38,13 @@ public sealed class LayoutTests
             .Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(@"^Functions(\.(?!Compute)[^.]+.*)?$")
             .Check(App);
 
-    /// <summary>The folder of a namespace: <c>Functions.Compute.Primes</c> is in <c>Compute</c>; the root namespace (the function classes) is in none.</summary>
+    /// <summary>The folder of a namespace: <c>Functions.Compute.Primes</c> is in <c>Compute</c>; the root namespace (the function classes) is <c>(root)</c>.</summary>
     private static string? Folder(string? ns) =>
-        ns?.StartsWith("Functions.", StringComparison.Ordinal) == true ? ns!.Split('.')[1] : null;
+        ns == "Functions" ? Root
+        : ns?.StartsWith("Functions.", StringComparison.Ordinal) == true ? ns!.Split('.')[1]
+        : null;
+
+    private const string Root = "(root)";
 
     /// <summary>Each cycle as "A -> B -> A", found by a depth-first search from every folder.</summary>
     private static List<string> Cycles(ILookup<string, string> edges)

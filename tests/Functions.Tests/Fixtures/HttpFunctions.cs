@@ -52,12 +52,16 @@ public sealed class HttpFunctions
             var type when type == typeof(CancellationToken) => cancellationToken,
             _ => (object?)values[parameter.Name!]?.ToString(),
         }).ToArray();
-        var answer = endpoint.Method.Invoke(Instance(endpoint.Method.DeclaringType!), arguments) switch
+        var returned = endpoint.Method.Invoke(Instance(endpoint.Method.DeclaringType!), arguments);
+        if (returned is Task pending)
         {
-            Task<IResult> pending => await pending,
-            IResult done => done,
-            var other => throw new InvalidOperationException($"{endpoint.Method.Name} returned {other?.GetType().Name ?? "null"}, not an IResult."),
-        };
+            // A typed result, such as Task<Results<Ok<…>, …>>, as the worker awaits it.
+            await pending;
+            returned = pending.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(pending);
+        }
+
+        var answer = returned as IResult
+            ?? throw new InvalidOperationException($"{endpoint.Method.Name} returned {returned?.GetType().Name ?? "null"}, not an IResult.");
         await answer.ExecuteAsync(context);
         // Every answer must be one the app's OpenAPI document describes; one it does not fails the request's test.
         if (CheckAnswer is { } check) await check(_services, endpoint.Template, context.Request.Method, context.Response);
