@@ -13,6 +13,7 @@ namespace Functions.Tests.Client;
 /// into the one job, a wait longer than the server's cap, cancellation, a 404 and a bad input's field.
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class JobsClientAppTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -17,6 +17,8 @@ namespace Functions.Tests.Dashboard;
 /// the page, and what the page does with the API (one event stream for many jobs, reconnects, the key in Azure).
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
+[Trait("Category", TestCategories.Browser)]
 public sealed class DashboardTests(AzuriteFixture azurite, Browser browser, ITestOutputHelper output) : IClassFixture<Browser>, IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);

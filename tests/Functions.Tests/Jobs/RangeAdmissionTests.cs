@@ -10,6 +10,7 @@ namespace Functions.Tests.Jobs;
 
 /// <summary>A range that would wait too long behind the executor's work goes back to the queue, not counted as a failure.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class RangeAdmissionTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
