@@ -10,7 +10,14 @@ public sealed record RangePlan(int ChunkCount, int RangeCount)
     public static RangePlan For(IComputePlan plan, TimeSpan invocationBudget, int threads)
     {
         var chunksPerRange = Math.Max(1, (invocationBudget * threads).Ticks / Math.Max(plan.ChunkCost.Ticks, 1));
-        return new RangePlan(plan.ChunkCount, (int)Math.Min(plan.ChunkCount, (plan.ChunkCount + chunksPerRange - 1) / chunksPerRange));
+        return Split(plan.ChunkCount, chunksPerRange);
+    }
+
+    /// <summary>As few ranges as hold <paramref name="chunkCount"/> chunks with at most <paramref name="chunksPerRange"/> in each.</summary>
+    public static RangePlan Split(int chunkCount, long chunksPerRange)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunksPerRange, 1);
+        return new RangePlan(chunkCount, (int)Math.Min(chunkCount, (chunkCount + chunksPerRange - 1) / chunksPerRange));
     }
 
     /// <summary>Range <paramref name="index"/>'s chunks: [First, End).</summary>

@@ -12,6 +12,9 @@ namespace Functions.EndToEndTests;
 /// route prefix, the page's files, a stream that arrives event by event (not buffered to its end), and the page in Chromium.
 /// </summary>
 [Collection(FunctionsHostCollection.Name)]
+[Trait("Category", TestCategories.EndToEnd)]
+[Trait("Category", TestCategories.Storage)]
+[Trait("Category", TestCategories.Browser)]
 public sealed class DashboardEndToEndTests(FunctionsHostFixture host, Browser browser) : IClassFixture<Browser>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);

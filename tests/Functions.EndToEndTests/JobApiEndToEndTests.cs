@@ -10,6 +10,8 @@ namespace Functions.EndToEndTests;
 
 /// <summary>The HTTP API as callers see it, served by <c>func start</c> with the real queue trigger behind it.</summary>
 [Collection(FunctionsHostCollection.Name)]
+[Trait("Category", TestCategories.EndToEnd)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class JobApiEndToEndTests(FunctionsHostFixture host)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);

@@ -1,10 +1,12 @@
 using ArchUnitNET.Loader;
 using ArchUnitNET.xUnit;
+using Functions.Tests.Fixtures;
 using static ArchUnitNET.Fluent.ArchRuleDefinition;
 
 namespace Functions.Tests.Architecture;
 
 /// <summary>The layout README's tour describes, held by the compiled app: no cycles between folders, and the Azure SDK in its room.</summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed class LayoutTests
 {
     private static readonly ArchUnitNET.Domain.Architecture App = new ArchLoader().LoadAssemblies(typeof(HelloFunction).Assembly).Build();

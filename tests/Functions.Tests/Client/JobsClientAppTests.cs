@@ -2,7 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ComputeFunctions.Client;
+using Functions.Compute;
 using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Functions.Tests.Client;
 
@@ -11,6 +13,7 @@ namespace Functions.Tests.Client;
 /// into the one job, a wait longer than the server's cap, cancellation, a 404 and a bad input's field.
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class JobsClientAppTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -34,7 +37,10 @@ public sealed class JobsClientAppTests(AzuriteFixture azurite)
         Assert.Contains(primes.Id, succeeded);
         Assert.Equal("application/json", result.ContentType);
         Assert.Equal(78498, stored.RootElement.GetProperty("count").GetInt64());
-        Assert.Equal(["hashsearch", "mandelbrot", "primes"], kinds.Select(kind => kind.Name).Order());
+        // Every kind the app registers, each with its input fields, as the client reads them.
+        Assert.Equal(
+            host.App.Services.GetServices<IComputeKind>().Select(kind => (kind.Name, string.Join(',', kind.Description.Input.Select(field => field.Name)))).Order(),
+            kinds.Select(kind => (kind.Name, string.Join(',', kind.Input.Select(field => field.Name)))).Order());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ComputeFunctions.Client;
+using Functions.Tests.Fixtures;
 using Functions.Tests.Tools;
 using Microsoft.Extensions.Time.Testing;
 using static Functions.Tests.Client.FakeApiClients;
@@ -6,6 +7,7 @@ using static Functions.Tests.Client.FakeApiClients;
 namespace Functions.Tests.Client;
 
 /// <summary>Waiting for a job: long-polls past the server's cap, the Retry-After pace, cancellation and timeouts.</summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed class JobsClientWaitTests
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace Functions.Tests.Compute;
 
 /// <summary>The test-only failing kind: there only when Compute__TestKinds asks for it, and then poisoned as it should be.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class FailingKindTests(AzuriteFixture azurite)
 {
     [Fact]

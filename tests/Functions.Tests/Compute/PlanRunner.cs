@@ -24,8 +24,7 @@ internal static class PlanRunner
     public static async Task<ComputeOutput> RunParallelAsync(
         IComputePlan plan, ComputeExecutor executor, int? chunksPerRange = null, CancellationToken cancellationToken = default)
     {
-        var perRange = chunksPerRange ?? plan.ChunkCount;
-        var ranges = new RangePlan(plan.ChunkCount, (plan.ChunkCount + perRange - 1) / perRange);
+        var ranges = RangePlan.Split(plan.ChunkCount, chunksPerRange ?? plan.ChunkCount);
         var rangePartials = new BinaryData?[ranges.RangeCount];
         for (var index = 0; index < ranges.RangeCount; index++)
         {

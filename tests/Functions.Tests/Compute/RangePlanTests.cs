@@ -30,6 +30,19 @@ public sealed class RangePlanTests
         Assert.Equal(new RangePlan(100, 100), RangePlan.For(plan, TimeSpan.FromMilliseconds(100), threads: 2));
     }
 
+    [Theory]
+    [InlineData(100, 20, 5)]
+    [InlineData(10, 7, 2)]
+    [InlineData(10, 1, 10)]
+    [InlineData(10, 1000, 1)]
+    public void Split_TakesAsFewRangesAsHoldAtMostThatManyChunksEach(int chunks, long chunksPerRange, int ranges)
+    {
+        var plan = RangePlan.Split(chunks, chunksPerRange);
+
+        Assert.Equal(new RangePlan(chunks, ranges), plan);
+        Assert.All(Enumerable.Range(0, ranges).Select(plan.Bounds), b => Assert.InRange(b.End - b.First, 1, chunksPerRange));
+    }
+
     [Fact]
     public void Decisive_StopsAfterThePartThatEndsTheSearch()
     {

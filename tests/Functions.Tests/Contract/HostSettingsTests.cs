@@ -16,6 +16,7 @@ namespace Functions.Tests.Contract;
 
 /// <summary>host.json and local.settings.json hold what <c>func start</c> and the app's code rely on.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class HostSettingsTests(AzuriteFixture azurite)
 {
     [Fact]

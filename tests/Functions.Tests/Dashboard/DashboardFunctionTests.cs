@@ -7,6 +7,7 @@ namespace Functions.Tests.Dashboard;
 
 /// <summary>The dashboard's files as the app serves them: at the root, typed, cached by ETag, and held to the app's own origin.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed partial class DashboardFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private FunctionApp _app = null!;

@@ -7,6 +7,7 @@ using Functions.Tests.Fixtures;
 namespace Functions.Tests.Health;
 
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class HealthFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private FunctionApp _app = null!;

@@ -13,6 +13,7 @@ namespace Functions.Tests.Http;
 /// use, it describes every HTTP function the build declares, and it keeps to what API Management imports. That every
 /// answer the tests see is described in it is checked by <see cref="DocumentedAnswers"/>, for every request.
 /// </summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed partial class ApiDocumentTests : IAsyncLifetime
 {
     // Reading the document needs no storage: the app's clients do not connect until they are used.

@@ -13,6 +13,7 @@ namespace Functions.Tests.Http;
 
 /// <summary>The event streams over real HTTP: order, resume, heartbeat, the end of a stream, a caller going away, many jobs.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class JobEventsTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

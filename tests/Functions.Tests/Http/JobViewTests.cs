@@ -4,6 +4,7 @@ using Functions.Tests.Fixtures;
 namespace Functions.Tests.Http;
 
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class JobViewTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private FunctionApp _app = null!;

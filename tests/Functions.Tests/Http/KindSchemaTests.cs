@@ -11,6 +11,7 @@ namespace Functions.Tests.Http;
 /// what the schema refuses at a field's limits, type or absence, the app refuses too, naming that field.
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class KindSchemaTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private FunctionApp _app = null!;

@@ -10,6 +10,7 @@ namespace Functions.Tests.Http;
 /// Kiota generates a C# client from the document the app serves, offline, as the README tells a user to. The tool is
 /// pinned in the repository's tool manifest (.config/dotnet-tools.json) and restored from NuGet like the packages.
 /// </summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed partial class KiotaTests
 {
     /// <summary>

@@ -18,6 +18,7 @@ namespace Functions.Tests.Infra;
 /// The settings infra/ gives the app are the ones the app and the host read: no typo that would be silently ignored
 /// (Compute__InvocationBudget for Compute__InvocationBudgetSeconds), and every storage connection setting is there.
 /// </summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed class AppSettingsTests(CompiledInfraFixture infra) : IClassFixture<CompiledInfraFixture>
 {
     /// <summary>The identity-based connection, as StorageClientRegistration and the host's storage extensions read it.</summary>

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Functions.Tests.Fixtures;
 
 namespace Functions.Tests.Infra;
 
+[Trait("Category", TestCategories.Slow)]
 public sealed class BicepTests(CompiledInfraFixture infra) : IClassFixture<CompiledInfraFixture>
 {
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Functions.Tests.Fixtures;
 
 namespace Functions.Tests.Infra;
 
@@ -8,6 +9,7 @@ namespace Functions.Tests.Infra;
 /// private endpoints and the app reaches them from a delegated subnet, as the Azure-Samples Flex Consumption
 /// quickstarts do.
 /// </summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed class NetworkModeTests(InfraSnapshotFixture snapshots, CompiledInfraFixture infra)
     : IClassFixture<InfraSnapshotFixture>, IClassFixture<CompiledInfraFixture>
 {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Functions.Tests.Fixtures;
 
 namespace Functions.Tests.Infra;
 
@@ -8,6 +9,7 @@ namespace Functions.Tests.Infra;
 /// 1..1000 (per scale group) and instance memory of 512, 2048 or 4096 MB; and azd's main.parameters.json feeds only
 /// parameters the template declares, with defaults inside those ranges.
 /// </summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed partial class ParameterTests(InfraSnapshotFixture snapshots, CompiledInfraFixture infra)
     : IClassFixture<InfraSnapshotFixture>, IClassFixture<CompiledInfraFixture>
 {

@@ -2,10 +2,12 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Functions.Jobs;
 using Functions.Storage;
+using Functions.Tests.Fixtures;
 
 namespace Functions.Tests.Infra;
 
 /// <summary>The queue, table and container names agree between the code, the function bindings and infra/.</summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed partial class StorageNamesTests(CompiledInfraFixture infra) : IClassFixture<CompiledInfraFixture>
 {
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Functions.Tests.Fixtures;
 using YamlDotNet.RepresentationModel;
 
 namespace Functions.Tests.Infra;
@@ -9,6 +10,7 @@ namespace Functions.Tests.Infra;
 /// restores are locked and cached; and its deploy job ships from main after every test job, through an environment
 /// gate, signed in with OpenID Connect (no stored secret), in the shape `azd pipeline config` sets up.
 /// </summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed partial class WorkflowTests
 {
     private static readonly string WorkflowPath = Path.Combine(BicepCli.RepositoryRoot, ".github", "workflows", "azure-dev.yml");

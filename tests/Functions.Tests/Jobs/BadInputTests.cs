@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Functions.Tests.Jobs;
 
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private FunctionApp _app = null!;

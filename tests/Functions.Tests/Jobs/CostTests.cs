@@ -14,6 +14,7 @@ namespace Functions.Tests.Jobs;
 
 /// <summary>A job's price is known before it runs: estimates, the per-job cap, a search's budget, and admission by work.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class CostTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Functions.Tests.Jobs;
 
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

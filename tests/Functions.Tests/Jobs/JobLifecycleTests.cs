@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Functions.Tests.Jobs;
 
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class JobLifecycleTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

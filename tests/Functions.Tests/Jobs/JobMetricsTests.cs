@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Functions.Tests.Jobs;
 
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class JobMetricsTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -14,6 +14,7 @@ namespace Functions.Tests.Jobs;
 /// elsewhere seen through the work ledger, nothing left behind.
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);

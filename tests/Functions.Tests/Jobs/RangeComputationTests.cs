@@ -9,6 +9,7 @@ namespace Functions.Tests.Jobs;
 
 /// <summary>A range stops once its job no longer needs it, on whichever instance it computes.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class RangeComputationTests(AzuriteFixture azurite)
 {
     public const int Threads = 2;

@@ -14,6 +14,7 @@ namespace Functions.Tests.Jobs;
 
 /// <summary>How many storage round trips a job costs the app, counted on the wire of the app's own clients.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class RoundTripTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private const string Body = """{"kind":"primes","input":{"limit":1000}}""";

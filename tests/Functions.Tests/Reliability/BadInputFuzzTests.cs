@@ -10,6 +10,7 @@ namespace Functions.Tests.Reliability;
 
 /// <summary>Thousands of random, mostly malformed requests and queue messages: always a 4xx problem or a 2xx, never a 5xx or a crash.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class BadInputFuzzTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Requests = 10_000;

@@ -8,6 +8,7 @@ namespace Functions.Tests.Reliability;
 
 /// <summary>Many invocations finishing one job at once, and a cancel racing the last range: one consistent end.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class CompletionRaceTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Rounds = 20;

@@ -13,6 +13,7 @@ namespace Functions.Tests.Reliability;
 /// would come too late, and never hold up the work already accepted.
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class OverloadTests(AzuriteFixture azurite)
 {
     private const string Body = """{"kind":"primes","input":{"limit":1000}}""";

@@ -6,6 +6,7 @@ namespace Functions.Tests.Reliability;
 
 /// <summary>At-least-once delivery: invocations that die, hang or run twice still finish every job exactly once.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class RedeliveryTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Functions.Tests.Reliability;
 
 /// <summary>Storage goes away while jobs are queued and running, and comes back: every accepted job completes, once.</summary>
+[Trait("Category", TestCategories.Storage)]
 public sealed class StorageOutageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);

@@ -14,6 +14,7 @@ namespace Functions.Tests.Reliability;
 /// Azurite). Every endpoint answers within its deadline, nothing accepted is lost, and nothing finishes twice.
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class StorageStallTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const int DeadlineSeconds = 2;

@@ -16,6 +16,7 @@ namespace Functions.Tests.Reliability;
 
 /// <summary>A submit that fails halfway, between or inside its two writes: the job row and the queue message.</summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class SubmitFaultTests(AzuriteFixture azurite)
 {
     private const string Body = """{"kind":"primes","input":{"limit":1000}}""";

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -48,7 +49,7 @@ public sealed class StorageInitializerTests
     public async Task Ensure_IdentityRefusedWhileRolesPropagate_TriesAgainUntilStorageLetsItIn()
     {
         await using var storage = await RefusingStorage.StartAsync(refusalsPerQueue: 2);
-        var clock = new FakeTimeProvider();
+        var clock = new PausingClock();
         var log = new RecordingLoggerProvider();
         using var logging = LoggerFactory.Create(builder => builder.AddProvider(log));
 
@@ -65,7 +66,7 @@ public sealed class StorageInitializerTests
     public async Task Ensure_IdentityRefusedForLongerThanRolesTakeToPropagate_GivesUpWithTheRefusal()
     {
         await using var storage = await RefusingStorage.StartAsync(refusalsPerQueue: int.MaxValue);
-        var clock = new FakeTimeProvider();
+        var clock = new PausingClock();
         var started = clock.GetUtcNow();
 
         var created = Initializer(storage.Address, clock, NullLoggerFactory.Instance).EnsureQueuesAsync(CancellationToken.None);
@@ -73,10 +74,9 @@ public sealed class StorageInitializerTests
 
         var refusal = await Assert.ThrowsAsync<RequestFailedException>(() => created);
         Assert.Equal(403, refusal.Status);
-        // The clock moves a second every few milliseconds, also while a request is under way, so the last attempt may
-        // end a little past the ten minutes.
+        // The clock moves only by the pauses, and none is taken that would end past the ten minutes.
         var waited = clock.GetUtcNow() - started;
-        Assert.InRange(waited, StorageInitializer.RolePropagation - TimeSpan.FromMinutes(1), StorageInitializer.RolePropagation + TimeSpan.FromMinutes(1));
+        Assert.InRange(waited, StorageInitializer.RolePropagation - TimeSpan.FromMinutes(1), StorageInitializer.RolePropagation);
     }
 
     [Fact]
@@ -101,16 +101,32 @@ public sealed class StorageInitializerTests
             time, logging.CreateLogger<StorageInitializer>());
     }
 
-    /// <summary>Moves the fake clock a second at a time, letting each refusal's pause start, until the creation ends.</summary>
-    private static async Task AdvanceUntilDoneAsync(FakeTimeProvider clock, Task creation)
+    /// <summary>Each time the creation pauses, moves the fake clock to the pause's end, until the creation ends.</summary>
+    private static async Task AdvanceUntilDoneAsync(PausingClock clock, Task creation)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!creation.IsCompleted)
+        while (true)
         {
-            deadline.Token.ThrowIfCancellationRequested();
-            await Task.WhenAny(creation, Task.Delay(TimeSpan.FromMilliseconds(5), CancellationToken.None));
-            clock.Advance(TimeSpan.FromSeconds(1));
+            var pause = clock.NextPauseAsync(deadline.Token);
+            if (await Task.WhenAny(creation, pause) == creation) return;
+            clock.Advance(await pause);
         }
+    }
+
+    /// <summary>A fake clock that tells when something waits on it: <c>Task.Delay</c> on a clock starts one of its timers.</summary>
+    private sealed class PausingClock : FakeTimeProvider
+    {
+        private readonly Channel<TimeSpan> _pauses = Channel.CreateUnbounded<TimeSpan>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _pauses.Writer.TryWrite(dueTime);
+            return timer;
+        }
+
+        /// <summary>The length of the next pause started on this clock, once one has.</summary>
+        public Task<TimeSpan> NextPauseAsync(CancellationToken cancellationToken) => _pauses.Reader.ReadAsync(cancellationToken).AsTask();
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Functions.Tests.Storage;
 
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class TableJobStoreTests(AzuriteFixture azurite)
 {
     [Theory]

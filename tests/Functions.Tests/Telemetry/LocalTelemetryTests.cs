@@ -19,6 +19,7 @@ namespace Functions.Tests.Telemetry;
 /// deployment output, the Application Insights connection string included, into the user-secrets store, which a
 /// worker host in Development would otherwise read.
 /// </summary>
+[Trait("Category", TestCategories.Slow)]
 public sealed class LocalTelemetryTests
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(1);

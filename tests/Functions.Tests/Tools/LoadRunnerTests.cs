@@ -2,11 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using ComputeFunctions.Client;
+using Functions.Tests.Fixtures;
 using LoadTool;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.Tests.Tools;
 
+[Trait("Category", TestCategories.Slow)]
 public sealed class LoadRunnerTests
 {
     private static readonly JsonElement PrimesInput = JsonDocument.Parse("""{"limit":1000000}""").RootElement.Clone();

@@ -4,12 +4,14 @@ using System.IO.Hashing;
 using System.Text;
 using Functions.Compute;
 using Functions.Compute.Mandelbrot;
+using Functions.Tests.Fixtures;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace Functions.Tests.Compute.Mandelbrot;
 
+[Trait("Category", TestCategories.Slow)]
 public sealed class MandelbrotPlanTests
 {
     [Theory]

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Functions.Compute;
 using Functions.Compute.Primes;
+using Functions.Tests.Fixtures;
 
 namespace Functions.Tests.Compute.Primes;
 
+[Trait("Category", TestCategories.Slow)]
 public sealed class PrimesKindTests
 {
     private static readonly PrimesKind Kind = new();

@@ -1,7 +1,9 @@
 using Functions.Compute.Primes;
+using Functions.Tests.Fixtures;
 
 namespace Functions.Tests.Compute.Primes;
 
+[Trait("Category", TestCategories.Slow)]
 public sealed class SegmentSieveTests
 {
     private const long SegmentSpan = 30L * 1024 * 1024;
