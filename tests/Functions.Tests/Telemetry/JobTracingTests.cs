@@ -11,6 +11,7 @@ namespace Functions.Tests.Telemetry;
 /// spans of a job fanned out over two instances all join the trace the caller started.
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Category", TestCategories.Storage)]
 public sealed class JobTracingTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
