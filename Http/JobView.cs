@@ -5,6 +5,7 @@ using Functions.Jobs;
 namespace Functions.Http;
 
 /// <summary>What the API shows of a job. <see cref="Input"/> is left out of listings, whose finished entries do not keep it.</summary>
+/// <param name="TraceId">The W3C trace id the job was submitted under, to find its spans (submit, queue hops, ranges).</param>
 public sealed record JobView(
     string Id,
     string Kind,
@@ -20,7 +21,8 @@ public sealed record JobView(
     JsonElement? Result,
     string? ResultUrl,
     JobError? Error,
-    string StatusUrl)
+    string StatusUrl,
+    string? TraceId = null)
 {
     public static JobView From(JobSnapshot snapshot)
     {
@@ -42,6 +44,7 @@ public sealed record JobView(
             job.Result is null ? null : JsonDocument.Parse(job.Result).RootElement.Clone(),
             job.Status == JobStatus.Succeeded && job.ResultBlob is not null ? Routes.JobResultPath(job.Id) : null,
             job.Error,
-            Routes.JobPath(job.Id));
+            Routes.JobPath(job.Id),
+            job.TraceId);
     }
 }
