@@ -17,6 +17,7 @@ Benchmark[] benchmarks =
     new("priority", "π(10^10) on every core at Compute__Priority idle vs normal, nothing else running", ComputePriorityBenchmark.RunAsync),
     new("burst", "1000, 300, then 3000 keyed submits at once through the app, refusals resent: accepted/s vs the raw storage writes, CPU per job", SubmitBurstBenchmark.RunAsync),
     new("overhead", "submit-to-result of a trivial job on Azurite vs the raw storage operations it needs", SubmitOverheadBenchmark.RunAsync),
+    new("tracing", "trivial jobs through the app with spans exported over OTLP, and with the endpoint down, vs untraced", TracingOverheadBenchmark.RunAsync),
 ];
 
 var options = BenchOptions.Parse(args);

@@ -51,7 +51,9 @@ public sealed class RangeAdmissionTests(AzuriteFixture azurite) : IAsyncLifetime
         await FunctionApp.WaitUntilAsync(async () => (await _app.RawJobsQueue.PeekMessageAsync()).Value is not null, Deadline);
         var handedBack = (await _app.RawJobsQueue.PeekMessageAsync()).Value;
         Assert.Equal(0, handedBack.DequeueCount);
-        Assert.Equal(new JobMessage(id, Deferrals: 1), JobMessage.TryParse(FunctionApp.DecodeAsHost(handedBack.MessageText), out var parsed) ? parsed : null);
+        Assert.True(JobMessage.TryParse(FunctionApp.DecodeAsHost(handedBack.MessageText), out var parsed));
+        Assert.Equal(new JobMessage(id, Deferrals: 1), parsed with { SentAt = null });
+        Assert.NotNull(parsed.SentAt);
 
         _busy.Set();
         await _app.PumpUntilAsync(async () => (await _app.StatusAsync(id))?.IsFinished() == true, Deadline);

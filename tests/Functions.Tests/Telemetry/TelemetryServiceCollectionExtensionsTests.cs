@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Functions.Compute;
 using Functions.Jobs.Run;
 using Functions.Jobs;
 using Functions.Telemetry;
@@ -131,7 +132,7 @@ public sealed class TelemetryServiceCollectionExtensionsTests
     private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection().AddLogging().AddMetrics();
-        services.AddSingleton<JobMetrics>();
+        services.AddSingleton(_ => new ComputeExecutor(1)).AddSingleton<JobMetrics>();
         services.AddTelemetry(Configuration(settings));
         configure?.Invoke(services);
         return services.BuildServiceProvider();
