@@ -12,6 +12,11 @@ public sealed class RecoveryFunction(JobRecovery recovery)
     public Task RequeueStrandedJobs([TimerTrigger("*/30 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
         recovery.RequeueStrandedAsync(cancellationToken);
 
+    /// <summary>Every 30 seconds: queues again the callbacks of ended jobs that have no delivery on its way.</summary>
+    [Function(nameof(RequeueStrandedCallbacks))]
+    public Task RequeueStrandedCallbacks([TimerTrigger("15,45 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        recovery.RequeueStrandedCallbacksAsync(cancellationToken);
+
     /// <summary>Every 15 minutes: keeps the work queued true, dropping the estimates that finished jobs left behind.</summary>
     [Function(nameof(ForgetFinishedWork))]
     public Task ForgetFinishedWork([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>

@@ -23,6 +23,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<WorkLedgerCache>();
         services.AddSingleton<JobWatch>();
         services.AddSingleton<JobNotifier>();
+        services.AddSingleton<CallbackEnqueuer>();
 
         services.AddSingleton<JobPricing>();
         services.AddSingleton<SubmitLimiter>();
