@@ -4,7 +4,10 @@ using Functions.Jobs;
 
 namespace Functions.Http;
 
-/// <summary>What the API shows of a job. <see cref="Input"/> is left out of listings, whose finished entries do not keep it.</summary>
+/// <summary>
+/// What the API shows of a job. <see cref="Input"/> is left out of listings, whose finished entries do not keep it;
+/// so is <see cref="Callback"/>, its delivery being written to the job row only.
+/// </summary>
 public sealed record JobView(
     string Id,
     string Kind,
@@ -20,7 +23,8 @@ public sealed record JobView(
     JsonElement? Result,
     string? ResultUrl,
     JobError? Error,
-    string StatusUrl)
+    string StatusUrl,
+    JobCallback? Callback = null)
 {
     public static JobView From(JobSnapshot snapshot)
     {
@@ -42,6 +46,7 @@ public sealed record JobView(
             job.Result is null ? null : JsonDocument.Parse(job.Result).RootElement.Clone(),
             job.Status == JobStatus.Succeeded && job.ResultBlob is not null ? Routes.JobResultPath(job.Id) : null,
             job.Error,
-            Routes.JobPath(job.Id));
+            Routes.JobPath(job.Id),
+            job.Callback);
     }
 }

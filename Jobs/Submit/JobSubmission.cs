@@ -19,6 +19,7 @@ public sealed class JobSubmission(
     JobPricing pricing,
     SubmitLimiter limiter,
     JobRecovery recovery,
+    ICallbackPolicy callbacks,
     WorkLedgerCache ledger,
     JobMetrics metrics,
     TimeProvider time,
@@ -42,10 +43,11 @@ public sealed class JobSubmission(
         var input = request.Input.GetRawText();
         if (input.Length > rows.MaxInputLength)
             throw new InvalidInputException("input", $"'input' must be at most {rows.MaxInputLength} characters of JSON.");
+        var callback = request.Callback is { } asked ? callbacks.Admit(asked) : null;
         var (kind, plan, estimate) = pricing.Price(request);
 
         using var turn = await limiter.EnterAsync(turnBudget, cancellationToken);
-        var claim = idempotencyKey is null ? null : new IdempotencyClaim(Sha256(idempotencyKey), JobIds.New(), Sha256($"{kind.Name}\n{input}"));
+        var claim = idempotencyKey is null ? null : new IdempotencyClaim(Sha256(idempotencyKey), JobIds.New(), Fingerprint(kind.Name, input, callback));
         try
         {
             await RefuseWhenQueueTooDeepAsync(cancellationToken);
@@ -67,7 +69,7 @@ public sealed class JobSubmission(
             id = first.JobId;
         }
 
-        return await StoreAndSendAsync(new JobRecord(id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount, Estimate: estimate), storageDeadline);
+        return await StoreAndSendAsync(new JobRecord(id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount, Estimate: estimate, Callback: callback), storageDeadline);
     }
 
     private async Task<JobSnapshot> StoreAndSendAsync(JobRecord job, CancellationToken storageDeadline)
@@ -172,6 +174,11 @@ public sealed class JobSubmission(
             throw new QueueUnavailableException(
                 $"The jobs queued and running are expected to take {queued.TotalSeconds:N0} core-seconds; this one would take the total past the limit of {limit:N0}. Nothing was kept. Try again later.");
     }
+
+    /// <summary>What a key's reuse must match. A request without a callback has the fingerprint it had before callbacks existed.</summary>
+    private static string Fingerprint(string kind, string input, JobCallback? callback) => Sha256(callback is null
+        ? $"{kind}\n{input}"
+        : $"{kind}\n{input}\n{callback.Url}\n{string.Join(',', callback.Events.Select(e => e.Name()))}");
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
