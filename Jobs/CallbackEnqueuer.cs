@@ -6,7 +6,7 @@ namespace Functions.Jobs;
 /// <summary>
 /// Puts a job's pending callback on the callbacks queue once its final write has landed. That write marked the
 /// callback pending, so a send that fails, or a process that dies first, is made good by
-/// <see cref="Upkeep.JobRecovery.RequeueStrandedCallbacksAsync"/>: the job's end never fails for want of it.
+/// <see cref="Upkeep.CallbackRecovery"/>: the job's end never fails for want of it.
 /// </summary>
 public sealed class CallbackEnqueuer(ICallbackQueue queue, ILogger<CallbackEnqueuer> logger)
 {

@@ -39,6 +39,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<WriteRetry>();
 
         services.AddSingleton<JobRecovery>();
+        services.AddSingleton<CallbackRecovery>();
         services.AddSingleton<JobRetention>();
         return services;
     }

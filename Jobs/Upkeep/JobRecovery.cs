@@ -9,8 +9,7 @@ namespace Functions.Jobs.Upkeep;
 /// still marked after <see cref="SubmitWindow"/> may have no message: it is sent one. A duplicate message is harmless
 /// (every step of a job is safe to repeat), and the queue's depth does not matter: no empty queue is waited for.
 /// </summary>
-public sealed class JobRecovery(
-    IJobRows rows, IWorkLedger ledger, ISendMarks sendMarks, IJobQueue queue, ICallbackQueue callbackQueue, TimeProvider time, ILogger<JobRecovery> logger)
+public sealed class JobRecovery(IJobRows rows, IWorkLedger ledger, ISendMarks sendMarks, IJobQueue queue, TimeProvider time, ILogger<JobRecovery> logger)
 {
     /// <summary>A submit sends its message within its storage deadline; a younger mark may be a submit still on its way.</summary>
     public static readonly TimeSpan SubmitWindow = TimeSpan.FromSeconds(30);
@@ -48,29 +47,6 @@ public sealed class JobRecovery(
                 // It ran, so its message did arrive.
                 await sendMarks.MarkSentAsync(id, cancellationToken);
             }
-        }
-
-        return requeued;
-    }
-
-    /// <summary>
-    /// A pending callback this long past its due time has no delivery on its way: the process that was to queue or
-    /// deliver it died, or its message was given up on. A delivery in progress holds it for its timeout and a bit.
-    /// </summary>
-    public static readonly TimeSpan CallbackWindow = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// Queues again every callback pending for longer than <see cref="CallbackWindow"/> past its due time; returns their
-    /// job ids. A second message for one delivery is harmless: the delivery claims each attempt with a conditional write.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> RequeueStrandedCallbacksAsync(CancellationToken cancellationToken)
-    {
-        var requeued = new List<string>();
-        await foreach (var id in rows.FindCallbacksDueBeforeAsync(time.GetUtcNow() - CallbackWindow, cancellationToken))
-        {
-            await callbackQueue.SendAsync(new CallbackMessage(id), cancellationToken);
-            JobLog.CallbackRequeued(logger, id);
-            requeued.Add(id);
         }
 
         return requeued;
