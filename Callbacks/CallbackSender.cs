@@ -110,17 +110,3 @@ public sealed class CallbackSender : IDisposable
 
     public void Dispose() => _client.Dispose();
 }
-
-/// <summary>How one request went: delivered (2xx), refused or unanswered (worth a retry), or to a forbidden address (not).</summary>
-public sealed record CallbackAttempt(bool IsDelivered, bool IsForbidden, int? StatusCode, string? Error, TimeSpan? RetryAfter)
-{
-    public static CallbackAttempt Delivered(int status) => new(true, false, status, null, null);
-
-    public static CallbackAttempt Refused(int? status, string error, TimeSpan? retryAfter) => new(false, false, status, error, retryAfter);
-
-    public static CallbackAttempt Forbidden(string error) => new(false, true, null, error, null);
-}
-
-/// <summary>The callback's host resolves to no address a callback may reach.</summary>
-public sealed class ForbiddenAddressException(string host, IEnumerable<IPAddress> resolved) : Exception(
-    $"The callback's host '{host}' resolves to {string.Join(", ", resolved)}: loopback, private, link-local or reserved addresses are refused (Callbacks__AllowPrivateNetworks).");
