@@ -6,7 +6,7 @@ namespace Functions.Http;
 
 /// <summary>
 /// What the API shows of a job. <see cref="Input"/> is left out of listings, whose finished entries do not keep it;
-/// so is <see cref="Callback"/>, its delivery being written to the job row only.
+/// so is <see cref="Callback"/> from those entries, its delivery being written to the job row only.
 /// </summary>
 public sealed record JobView(
     string Id,
