@@ -9,6 +9,7 @@ builder.Build().Run();
 
 namespace Functions
 {
+    using Functions.Callbacks;
     using Functions.Compute;
     using Functions.Dashboard;
     using Functions.Health;
@@ -26,6 +27,7 @@ namespace Functions
             .AddStorage(configuration)
             .AddCompute(configuration)
             .AddJobs(configuration)
+            .AddCallbacks(configuration)
             .AddHttpApi()
             .AddDashboard()
             .AddHealth(configuration)

@@ -61,8 +61,8 @@ public static class JobRequestReader
             throw new InvalidInputException("body", "The body must be a JSON object with 'kind' and 'input'.");
         foreach (var property in root.EnumerateObject())
         {
-            if (property.Name is not ("kind" or "input"))
-                throw new InvalidInputException(property.Name, $"Unknown field '{property.Name}'; a job has 'kind' and 'input'.");
+            if (property.Name is not ("kind" or "input" or "callback"))
+                throw new InvalidInputException(property.Name, $"Unknown field '{property.Name}'; a job has 'kind', 'input' and optionally 'callback'.");
         }
 
         if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind == JsonValueKind.Null)
@@ -73,7 +73,28 @@ public static class JobRequestReader
             throw new InvalidInputException("input", "'input' is required.");
         if (input.ValueKind != JsonValueKind.Object)
             throw new InvalidInputException("input", "'input' must be a JSON object.");
-        return new JobRequest(kind.GetString()!, input);
+        return new JobRequest(kind.GetString()!, input, root.TryGetProperty("callback", out var callback) ? ParseCallback(callback) : null);
+    }
+
+    /// <summary>The shape of <c>"callback": {"url": "…", "events": ["…"]}</c>; the URL and events are checked on submit.</summary>
+    private static CallbackRequest? ParseCallback(JsonElement callback)
+    {
+        if (callback.ValueKind == JsonValueKind.Null) return null;
+        if (callback.ValueKind != JsonValueKind.Object)
+            throw new InvalidInputException("callback", "'callback' must be a JSON object with 'url' and optionally 'events'.");
+        foreach (var property in callback.EnumerateObject())
+        {
+            if (property.Name is not ("url" or "events"))
+                throw new InvalidInputException($"callback.{property.Name}", $"Unknown field 'callback.{property.Name}'; a callback has 'url' and optionally 'events'.");
+        }
+
+        if (!callback.TryGetProperty("url", out var url) || url.ValueKind != JsonValueKind.String)
+            throw new InvalidInputException("callback.url", "'callback.url' is required, a string.");
+        if (!callback.TryGetProperty("events", out var events) || events.ValueKind == JsonValueKind.Null)
+            return new CallbackRequest(url.GetString()!, null);
+        if (events.ValueKind != JsonValueKind.Array || events.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+            throw new InvalidInputException("callback.events", "'callback.events' must be an array of strings.");
+        return new CallbackRequest(url.GetString()!, [.. events.EnumerateArray().Select(e => e.GetString()!)]);
     }
 
     /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>

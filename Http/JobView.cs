@@ -4,7 +4,10 @@ using Functions.Jobs;
 
 namespace Functions.Http;
 
-/// <summary>What the API shows of a job. <see cref="Input"/> is left out of listings, whose finished entries do not keep it.</summary>
+/// <summary>
+/// What the API shows of a job. <see cref="Input"/> is left out of listings, whose finished entries do not keep it;
+/// so is <see cref="Callback"/> from those entries, its delivery being written to the job row only.
+/// </summary>
 /// <param name="TraceId">The W3C trace id the job was submitted under, to find its spans (submit, queue hops, ranges).</param>
 public sealed record JobView(
     string Id,
@@ -22,6 +25,7 @@ public sealed record JobView(
     string? ResultUrl,
     JobError? Error,
     string StatusUrl,
+    JobCallback? Callback = null,
     string? TraceId = null)
 {
     public static JobView From(JobSnapshot snapshot)
@@ -45,6 +49,7 @@ public sealed record JobView(
             job.Status == JobStatus.Succeeded && job.ResultBlob is not null ? Routes.JobResultPath(job.Id) : null,
             job.Error,
             Routes.JobPath(job.Id),
+            job.Callback,
             job.TraceId);
     }
 }

@@ -79,4 +79,10 @@ internal static partial class JobLog
 
     [LoggerMessage(LogLevel.Error, "Job {JobId} failed: {Code} {Reason}")]
     public static partial void Failed(ILogger logger, string jobId, string code, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} ended, but its callback could not be queued; RequeueStrandedCallbacks queues it")]
+    public static partial void CallbackSendDeferred(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: its callback was pending with no delivery on its way; it is queued again")]
+    public static partial void CallbackRequeued(ILogger logger, string jobId);
 }

@@ -8,6 +8,7 @@ namespace Functions.Jobs;
 /// <param name="RangeCount">How many queue invocations the work is split into; 0 until planned.</param>
 /// <param name="Result">The JSON result, when it is small enough to live in the row.</param>
 /// <param name="ResultBlob">The blob holding the result content (a PNG) or a large JSON result.</param>
+/// <param name="Callback">Whom to call back when the job ends, and how that went.</param>
 /// <param name="TraceParent">The W3C trace context the job was submitted under: every message of the job joins its trace.</param>
 public sealed record JobRecord(
     string Id,
@@ -24,6 +25,7 @@ public sealed record JobRecord(
     string? ResultContentType = null,
     JobError? Error = null,
     JobEstimate? Estimate = null,
+    JobCallback? Callback = null,
     string? TraceParent = null)
 {
     /// <summary>How the job's chunks are grouped into ranges, once it is planned.</summary>
@@ -34,6 +36,10 @@ public sealed record JobRecord(
     public string? TraceId => TraceParent is { Length: 55 } parent ? parent[3..35] : null;
 
     public TimeSpan Budget => Estimate is { BudgetCoreSeconds: > 0 and < 1e12 } estimate ? TimeSpan.FromSeconds(estimate.BudgetCoreSeconds) : TimeSpan.MaxValue;
+
+    /// <summary>The job written finished at <paramref name="at"/>: its callback, if it asked for this end, pending in the same write.</summary>
+    public JobRecord Ended(JobStatus status, DateTimeOffset at) =>
+        this with { Status = status, CompletedAt = at, Callback = Callback?.Ended(status, at) };
 }
 
 public sealed record JobError(string Code, string Message);

@@ -12,6 +12,7 @@ public sealed class JobService(
     IJobRows rows, IJobListing listing, IJobResults results,
     JobWatch watch,
     JobNotifier notifier,
+    CallbackEnqueuer callbacks,
     TimeProvider time,
     JobMetrics metrics,
     ILogger<JobService> logger)
@@ -70,7 +71,7 @@ public sealed class JobService(
         var snapshot = await rows.UpdateAsync(id, job =>
         {
             canceledNow = !job.Status.IsFinished();
-            return canceledNow ? job with { Status = JobStatus.Canceled, CompletedAt = time.GetUtcNow() } : null;
+            return canceledNow ? job.Ended(JobStatus.Canceled, time.GetUtcNow()) : null;
         }, cancellationToken);
         // A job removed between the read and the write is gone, not canceled.
         if (canceledNow && snapshot is not null)
@@ -78,6 +79,7 @@ public sealed class JobService(
             JobLog.Canceled(logger, id);
             metrics.Finished(snapshot.Job);
             notifier.Finished(snapshot);
+            await callbacks.SendIfPendingAsync(snapshot.Job, cancellationToken);
         }
 
         return snapshot;

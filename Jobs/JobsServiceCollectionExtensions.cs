@@ -23,6 +23,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<WorkLedgerCache>();
         services.AddSingleton<JobWatch>();
         services.AddSingleton<JobNotifier>();
+        services.AddSingleton<CallbackEnqueuer>();
 
         services.AddSingleton<JobPricing>();
         services.AddSingleton<SubmitLimiter>();
@@ -38,6 +39,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<WriteRetry>();
 
         services.AddSingleton<JobRecovery>();
+        services.AddSingleton<CallbackRecovery>();
         services.AddSingleton<JobRetention>();
         return services;
     }

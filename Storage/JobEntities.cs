@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Azure.Data.Tables;
 using Functions.Jobs.Submit;
 using Functions.Jobs;
@@ -64,8 +65,21 @@ internal static class JobEntities
     public static string IndexRow(DateTimeOffset createdAt, string id) =>
         (DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + id;
 
-    public static TableEntity ToEntity(JobRecord job) =>
-        WithState(new TableEntity(job.Id, JobRow) { ["Input"] = job.Input, ["TraceParent"] = job.TraceParent }, job);
+    /// <summary>
+    /// The job row. Its callback is one JSON column, and while the callback's delivery is pending <c>CallbackDueAt</c>
+    /// says when its next attempt is due, for <see cref="CallbacksDueFilter"/>. The listing entry keeps neither.
+    /// </summary>
+    public static TableEntity ToEntity(JobRecord job) => WithState(new TableEntity(job.Id, JobRow)
+    {
+        ["Input"] = job.Input,
+        ["TraceParent"] = job.TraceParent,
+        ["Callback"] = job.Callback is { } callback ? JsonSerializer.Serialize(callback, JobJson.Options) : null,
+        ["CallbackDueAt"] = job.Callback?.Delivery is { State: CallbackState.Pending, NextAttemptAt: { } due } ? due : null,
+    }, job);
+
+    /// <summary>Job rows whose callback is pending and was due before <paramref name="cutoff"/>.</summary>
+    public static string CallbacksDueFilter(DateTimeOffset cutoff) =>
+        TableClient.CreateQueryFilter($"RowKey eq {JobRow} and CallbackDueAt lt {cutoff}");
 
     /// <summary>The listing entry: who the job is and, once it has finished, everything the listing shows of it.</summary>
     public static TableEntity ToIndexEntry(JobRecord job) =>
@@ -134,5 +148,6 @@ internal static class JobEntities
         entity.GetDouble("EstimatedCoreSeconds") is { } expected
             ? new JobEstimate(expected, entity.GetDouble("WorstCoreSeconds") ?? expected, entity.GetInt32("EstimatedRanges") ?? 1, entity.GetDouble("BudgetCoreSeconds") ?? 0)
             : null,
+        entity.GetString("Callback") is { } callback ? JsonSerializer.Deserialize<JobCallback>(callback, JobJson.Options) : null,
         entity.GetString("TraceParent"));
 }

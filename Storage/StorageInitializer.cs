@@ -26,7 +26,9 @@ public sealed class StorageInitializer(QueueServiceClient queues, TableServiceCl
 
     public Task EnsureQueuesAsync(CancellationToken cancellationToken) => Once(ref _queues, "queues", () => Task.WhenAll(
         queues.GetQueueClient(StorageNames.JobsQueue).CreateIfNotExistsAsync(),
-        queues.GetQueueClient(StorageNames.PoisonQueue).CreateIfNotExistsAsync()), cancellationToken);
+        queues.GetQueueClient(StorageNames.PoisonQueue).CreateIfNotExistsAsync(),
+        queues.GetQueueClient(StorageNames.CallbacksQueue).CreateIfNotExistsAsync(),
+        queues.GetQueueClient(StorageNames.CallbacksPoisonQueue).CreateIfNotExistsAsync()), cancellationToken);
 
     public Task EnsureTableAndContainerAsync(CancellationToken cancellationToken) => Once(ref _tables, "table and container", () => Task.WhenAll(
         tables.GetTableClient(StorageNames.JobsTable).CreateIfNotExistsAsync(),

@@ -11,6 +11,12 @@ public static class StorageNames
     /// <summary>Where the host moves a message after maxDequeueCount failed attempts.</summary>
     public const string PoisonQueue = JobsQueue + "-poison";
 
+    /// <summary>Deliveries of job callbacks: a message per job end, and per retry.</summary>
+    public const string CallbacksQueue = "callbacks";
+
+    /// <summary>Where a delivery given up on goes, by the app or by the host after maxDequeueCount failed attempts.</summary>
+    public const string CallbacksPoisonQueue = CallbacksQueue + "-poison";
+
     public const string JobsTable = "jobs";
 
     public const string ResultsContainer = "job-results";

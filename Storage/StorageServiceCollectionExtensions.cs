@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIdempotencyKeys>(provider => provider.GetRequiredService<IJobStore>());
         services.AddSingleton<IJobResults>(provider => provider.GetRequiredService<IJobStore>());
         services.AddSingleton<IJobQueue, StorageJobQueue>();
+        services.AddSingleton<ICallbackQueue, StorageCallbackQueue>();
         return services;
     }
 }

@@ -89,6 +89,21 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
         return written;
     }, cancellationToken);
 
+    public Task<string?> TryWriteCallbackAsync(JobRecord job, string version, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        try
+        {
+            return (await _table.UpdateEntityAsync(ToEntity(job), new ETag(version), TableUpdateMode.Replace, cancellationToken)).Headers.ETag?.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }, cancellationToken);
+
+    public IAsyncEnumerable<string> FindCallbacksDueBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        FindAsync(CallbacksDueFilter(cutoff), row => row.PartitionKey, cancellationToken);
+
     /// <summary>
     /// Copies a finished job into its listing entry, so the listing shows it without reading its row, and drops its
     /// work from the ledger, in one transaction, grouped with other jobs finishing at once. The job row is the truth:

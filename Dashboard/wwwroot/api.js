@@ -65,7 +65,8 @@ export function listJobs({ status, continuationToken, top = 20 }) {
 
 export const getJob = id => api(`/api/jobs/${encodeURIComponent(id)}`);
 
-export const submitJob = (kind, input) => api('/api/jobs', { method: 'POST', body: { kind, input } });
+export const submitJob = (kind, input, callbackUrl) =>
+  api('/api/jobs', { method: 'POST', body: callbackUrl ? { kind, input, callback: { url: callbackUrl } } : { kind, input } });
 
 /** What a job would cost, priced by the server without running it (POST /api/estimates). */
 export const estimateJob = (kind, input) => api('/api/estimates', { method: 'POST', body: { kind, input } });

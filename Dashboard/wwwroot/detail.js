@@ -78,8 +78,18 @@ function render(view) {
       fact('Started', dateTime(view.startedAt)),
       fact('Finished', dateTime(view.completedAt)),
       view.input ? fact('Input', inputList(view.input)) : null,
-      view.estimate ? fact('Estimate', costText(view.estimate)) : null));
+      view.estimate ? fact('Estimate', costText(view.estimate)) : null,
+      view.callback ? fact('Callback', callbackText(view.callback)) : null));
   if (focused) (body.querySelector(`[data-action="${focused}"]`) ?? title).focus();
+}
+
+/** The callback's URL and how its delivery went: pending, delivered (when, status code) or failed (why, attempts). */
+function callbackText({ url, events, delivery }) {
+  const state = !delivery ? `on ${events.join(', ')}`
+    : delivery.state === 'delivered' ? `delivered ${dateTime(delivery.deliveredAt)} (${delivery.statusCode})`
+    : delivery.state === 'failed' ? `failed after ${delivery.attempts} attempts: ${delivery.lastError}`
+    : `pending${delivery.attempts ? `, ${delivery.attempts} attempts, last: ${delivery.lastError}` : ''}`;
+  return el('span', { dataset: { role: 'callback' } }, el('code', {}, url), ' ', state);
 }
 
 const fact = (name, value) => [el('dt', {}, name), el('dd', {}, value)];

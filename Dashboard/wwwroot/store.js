@@ -24,8 +24,14 @@ export function subscribe(listener) {
 export function update(view) {
   const previous = jobs.get(view.id);
   if (previous && !isNews(previous, view)) {
-    if (previous.input === undefined && view.input !== undefined) jobs.set(view.id, { ...previous, input: view.input });
-    return previous;
+    if (previous.input === undefined && view.input !== undefined) jobs.set(view.id, { ...jobs.get(view.id), input: view.input });
+    // A callback's delivery goes on after its job ends: a view that shows it further along is news for it alone.
+    if (isCallbackNews(previous.callback, view.callback)) {
+      const moved = { ...jobs.get(view.id), callback: view.callback };
+      jobs.set(view.id, moved);
+      for (const listener of listeners) listener(moved, previous);
+    }
+    return jobs.get(view.id);
   }
   const merged = { ...previous, ...view };
   if (view.input === undefined && previous?.input !== undefined) merged.input = previous.input;
@@ -40,4 +46,13 @@ function isNews(known, seen) {
   if (b !== a) return b > a;
   if (a === 2) return false;
   return (seen.chunksDone ?? 0) > (known.chunksDone ?? 0) || (seen.chunksTotal ?? 0) !== (known.chunksTotal ?? 0);
+}
+
+const deliveryRank = { pending: 0, delivered: 1, failed: 1 };
+
+function isCallbackNews(known, seen) {
+  if (!seen?.delivery) return seen !== undefined && known === undefined;
+  if (!known?.delivery) return true;
+  return deliveryRank[seen.delivery.state] > deliveryRank[known.delivery.state]
+    || (seen.delivery.state === known.delivery.state && seen.delivery.attempts > known.delivery.attempts);
 }

@@ -10,6 +10,7 @@ const kindSelect = document.getElementById('kind');
 const kindSummary = document.getElementById('kind-summary');
 const fieldsBox = document.getElementById('fields');
 const formError = document.getElementById('form-error');
+const callbackBox = document.getElementById('callback-url');
 const submitButton = document.getElementById('submit');
 const estimateLine = document.getElementById('estimate');
 
@@ -139,7 +140,7 @@ async function submit() {
   }
   submitButton.disabled = true;
   try {
-    onSubmitted(await submitJob(kind.name, input));
+    onSubmitted(await submitJob(kind.name, input, callbackBox.value.trim()));
   } catch (error) {
     showRefusal(error);
   } finally {
@@ -151,7 +152,7 @@ async function submit() {
 function showRefusal(error, { focus = true } = {}) {
   const field = error instanceof ApiError ? error.problem?.field : null;
   const name = field?.startsWith('input.') ? field.slice('input.'.length) : null;
-  const box = name ? form.querySelector(`[data-field="${CSS.escape(name)}"]`) : null;
+  const box = field?.startsWith('callback') ? callbackBox : name ? form.querySelector(`[data-field="${CSS.escape(name)}"]`) : null;
   if (box) {
     showFieldError(box, error.message);
     if (focus) box.focus();
@@ -159,6 +160,8 @@ function showRefusal(error, { focus = true } = {}) {
     showFormError(error.message);
   }
 }
+
+callbackBox.addEventListener('input', () => showFieldError(callbackBox, null));
 
 function showFieldError(box, message) {
   const error = document.getElementById(`${box.id}-error`);

@@ -15,6 +15,7 @@ public sealed class JobCompletion(
     WriteRetry writeRetry,
     ComputeExecutor executor,
     JobNotifier notifier,
+    CallbackEnqueuer callbacks,
     TimeProvider time,
     JobMetrics metrics,
     ILogger<JobCompletion> logger)
@@ -58,11 +59,11 @@ public sealed class JobCompletion(
         var failed = await rows.UpdateAsync(jobId, job =>
         {
             failedNow = !job.Status.IsFinished();
-            return failedNow ? job with { Status = JobStatus.Failed, CompletedAt = time.GetUtcNow(), Error = error } : null;
+            return failedNow ? job.Ended(JobStatus.Failed, time.GetUtcNow()) with { Error = error } : null;
         }, cancellationToken);
         if (!failedNow || failed is null) return;
         JobLog.Failed(logger, jobId, error.Code, error.Message);
-        Finished(failed);
+        await FinishedAsync(failed, cancellationToken);
     }
 
     /// <summary>The job's output merged on the executor and stored where it fits; the returned job points at it.</summary>
@@ -82,11 +83,9 @@ public sealed class JobCompletion(
     {
         using var finish = JobTracing.Start("jobs finish", known.Job.Id);
         var now = time.GetUtcNow();
-        var finished = known.Job with
+        var finished = known.Job.Ended(result.Error is null ? JobStatus.Succeeded : JobStatus.Failed, now) with
         {
-            Status = result.Error is null ? JobStatus.Succeeded : JobStatus.Failed,
             StartedAt = known.Job.StartedAt ?? now,
-            CompletedAt = now,
             RangeCount = Math.Max(known.Job.RangeCount, 1),
             Result = result.Result,
             ResultBlob = result.ResultBlob,
@@ -97,13 +96,14 @@ public sealed class JobCompletion(
             return false;
         if (finished.Error is { } error) JobLog.Failed(logger, finished.Id, error.Code, error.Message);
         else JobLog.Finished(logger, finished.Id, JobStatus.Succeeded);
-        Finished(known with { Job = finished, Version = version });
+        await FinishedAsync(known with { Job = finished, Version = version }, cancellationToken);
         return true;
     }
 
-    private void Finished(JobSnapshot snapshot)
+    private async Task FinishedAsync(JobSnapshot snapshot, CancellationToken cancellationToken)
     {
         metrics.Finished(snapshot.Job);
         notifier.Finished(snapshot);
+        await callbacks.SendIfPendingAsync(snapshot.Job, cancellationToken);
     }
 }

@@ -21,6 +21,15 @@ public interface IJobRows
     /// </summary>
     Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces a finished job's row to record how its callback's delivery went, if it still has <paramref name="version"/>;
+    /// null when another writer got there first. The listing is left as it is: it does not show callbacks.
+    /// </summary>
+    Task<string?> TryWriteCallbackAsync(JobRecord job, string version, CancellationToken cancellationToken);
+
+    /// <summary>Ids of the finished jobs whose callback is pending and was due before <paramref name="cutoff"/>.</summary>
+    IAsyncEnumerable<string> FindCallbacksDueBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
     /// <summary>Removes everything of a job: its rows, its listing entry and its blobs.</summary>
     Task PurgeAsync(string id, CancellationToken cancellationToken);
 }

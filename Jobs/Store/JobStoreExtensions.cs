@@ -19,4 +19,21 @@ public static class JobStoreExtensions
                 return snapshot with { Job = changed, Version = version };
         }
     }
+
+    /// <summary>
+    /// Like <see cref="UpdateAsync"/> for a finished job's callback: <paramref name="change"/> returns the callback as
+    /// it should be written, or null to leave the job as it is. Returns the job as it stands afterwards.
+    /// </summary>
+    public static async Task<JobSnapshot?> UpdateCallbackAsync(this IJobRows store, string id, Func<JobRecord, JobCallback?> change, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var snapshot = await store.GetAsync(id, cancellationToken);
+            if (snapshot is null) return null;
+            if (change(snapshot.Job) is not { } callback) return snapshot;
+            var changed = snapshot.Job with { Callback = callback };
+            if (await store.TryWriteCallbackAsync(changed, snapshot.Version, cancellationToken) is { } version)
+                return snapshot with { Job = changed, Version = version };
+        }
+    }
 }

@@ -20,6 +20,7 @@ public sealed class JobSubmission(
     JobPricing pricing,
     SubmitLimiter limiter,
     JobRecovery recovery,
+    ICallbackPolicy callbacks,
     WorkLedgerCache ledger,
     JobMetrics metrics,
     TimeProvider time,
@@ -65,10 +66,11 @@ public sealed class JobSubmission(
         if (input.Length > rows.MaxInputLength)
             throw new InvalidInputException("input", $"'input' must be at most {rows.MaxInputLength} characters of JSON.");
         using var submit = JobTracing.Start("jobs submit", null);
+        var callback = request.Callback is { } asked ? callbacks.Admit(asked) : null;
         var (kind, plan, estimate) = pricing.Price(request);
 
         using var turn = await AdmitAsync(turnBudget, cancellationToken);
-        var claim = idempotencyKey is null ? null : new IdempotencyClaim(Sha256(idempotencyKey), JobIds.New(), Sha256($"{kind.Name}\n{input}"));
+        var claim = idempotencyKey is null ? null : new IdempotencyClaim(Sha256(idempotencyKey), JobIds.New(), Fingerprint(kind.Name, input, callback));
         try
         {
             await RefuseWhenQueueTooDeepAsync(cancellationToken);
@@ -92,7 +94,8 @@ public sealed class JobSubmission(
 
         submit?.SetTag(JobMetrics.JobIdTag, id);
         var stored = new JobRecord(
-            id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount, Estimate: estimate, TraceParent: JobTracing.Context().Parent);
+            id, kind.Name, input, JobStatus.Queued, time.GetUtcNow(), ChunkCount: plan.ChunkCount, Estimate: estimate, Callback: callback,
+            TraceParent: JobTracing.Context().Parent);
         return await StoreAndSendAsync(stored, storageDeadline);
     }
 
@@ -206,6 +209,11 @@ public sealed class JobSubmission(
             throw new QueueUnavailableException(
                 $"The jobs queued and running are expected to take {queued.TotalSeconds:N0} core-seconds; this one would take the total past the limit of {limit:N0}. Nothing was kept. Try again later.");
     }
+
+    /// <summary>What a key's reuse must match. A request without a callback has the fingerprint it had before callbacks existed.</summary>
+    private static string Fingerprint(string kind, string input, JobCallback? callback) => Sha256(callback is null
+        ? $"{kind}\n{input}"
+        : $"{kind}\n{input}\n{callback.Url}\n{string.Join(',', callback.Events.Select(e => e.Name()))}");
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -55,6 +55,15 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     resource jobsPoison 'queues' = {
       name: 'jobs-poison'
     }
+
+    // Job callbacks, a message per delivery attempt; the app or the trigger puts one given up on in callbacks-poison.
+    resource callbacks 'queues' = {
+      name: 'callbacks'
+    }
+
+    resource callbacksPoison 'queues' = {
+      name: 'callbacks-poison'
+    }
   }
 
   resource tableService 'tableServices' = {

@@ -37,6 +37,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("Compute", StorageNames.JobsQueue)]
     [InlineData("FailPoisoned", StorageNames.PoisonQueue)]
+    [InlineData(nameof(CallbackFunction.DeliverCallback), StorageNames.CallbacksQueue)]
     public void QueueFunction_ListensOnItsQueueThroughTheStorageConnection(string name, string queue)
     {
         var trigger = Trigger(name, "queueTrigger");
@@ -54,6 +55,7 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("0 17 * * * *", trigger["schedule"]!.GetValue<string>());
         Assert.Equal("*/30 * * * * *", Trigger("RequeueStrandedJobs", "timerTrigger")["schedule"]!.GetValue<string>());
         Assert.Equal("0 */15 * * * *", Trigger("ForgetFinishedWork", "timerTrigger")["schedule"]!.GetValue<string>());
+        Assert.Equal("15,45 * * * * *", Trigger(nameof(RecoveryFunction.RequeueStrandedCallbacks), "timerTrigger")["schedule"]!.GetValue<string>());
     }
 
     [Fact]
@@ -80,6 +82,7 @@ public sealed class FunctionsMetadataTests
     {
         // The queue extension names the poison queue "<queue>-poison".
         Assert.Equal(StorageNames.JobsQueue + "-poison", StorageNames.PoisonQueue);
+        Assert.Equal(StorageNames.CallbacksQueue + "-poison", StorageNames.CallbacksPoisonQueue);
     }
 
     [Fact]

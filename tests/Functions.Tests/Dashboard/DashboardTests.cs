@@ -62,7 +62,26 @@ public sealed class DashboardTests(AzuriteFixture azurite, Browser browser, ITes
             foreach (var field in kind.Description.Input)
                 await Expect(page.Page.Locator($"#field-{kind.Name}-{field.Name}")).ToBeVisibleAsync();
         }
+        Assert.Empty(page.Problems);
+    }
 
+    [SkippableFact]
+    public async Task SubmitWithCallbackUrl_DetailShowsItsDelivery()
+    {
+        await using var receiver = await Callbacks.CallbackReceiver.StartAsync();
+        var (app, server) = await ServeAsync(null, ("Callbacks:Secret", Callbacks.CallbackSettings.Secret), ("Callbacks:AllowPrivateNetworks", "true"));
+        var page = await OpenAsync(server);
+
+        await page.FillAsync("primes", ("limit", "1000"));
+        await page.Page.GetByLabel("Callback URL").FillAsync(receiver.Url.AbsoluteUri);
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await Expect(page.Detail.Locator("[data-role=callback]")).ToContainTextAsync(receiver.Url.AbsoluteUri);
+        var id = page.ShownJob!;
+        await app.PumpWithCallbacksUntilAsync(async () => (await app.Store.GetAsync(id, CancellationToken.None))?.Job.Callback?.Delivery?.State == CallbackState.Delivered, Deadline);
+        var reopened = await OpenAsync(server, $"/#job={id}");
+
+        await Expect(reopened.Detail.Locator("[data-role=callback]")).ToContainTextAsync("delivered");
+        Assert.Single(receiver.Received);
         Assert.Empty(page.Problems);
     }
 

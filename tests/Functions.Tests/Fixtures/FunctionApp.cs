@@ -24,6 +24,8 @@ public sealed class FunctionApp : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly QueueClient _rawJobs;
     private readonly QueueClient _rawPoison;
+    private readonly QueueClient _rawCallbacks;
+    private readonly QueueClient _rawCallbacksPoison;
 
     public FunctionApp(string connectionString, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? addTestServices = null)
     {
@@ -51,6 +53,9 @@ public sealed class FunctionApp : IAsyncDisposable
         var raw = new QueueServiceClient(connectionString, listenerOptions);
         _rawJobs = raw.GetQueueClient(StorageNames.JobsQueue);
         _rawPoison = raw.GetQueueClient(StorageNames.PoisonQueue);
+        Callbacks = ActivatorUtilities.CreateInstance<CallbackFunction>(_services);
+        _rawCallbacks = raw.GetQueueClient(StorageNames.CallbacksQueue);
+        _rawCallbacksPoison = raw.GetQueueClient(StorageNames.CallbacksPoisonQueue);
     }
 
     public IServiceProvider Services => _services;
@@ -68,15 +73,61 @@ public sealed class FunctionApp : IAsyncDisposable
 
     public QueueClient RawPoisonQueue => _rawPoison;
 
+    public CallbackFunction Callbacks { get; }
+
+    public QueueClient RawCallbacksQueue => _rawCallbacks;
+
+    public QueueClient RawCallbacksPoisonQueue => _rawCallbacksPoison;
+
     /// <summary>How long a message the pump took stays invisible to others; after it, a message whose invocation died is delivered again.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Empties both queues, so a test sees only its own messages.</summary>
+    /// <summary>Empties the queues, so a test sees only its own messages.</summary>
     public async Task ClearQueuesAsync()
     {
         await _services.GetRequiredService<StorageInitializer>().EnsureQueuesAsync(CancellationToken.None);
         await _rawJobs.ClearMessagesAsync();
         await _rawPoison.ClearMessagesAsync();
+        await _rawCallbacks.ClearMessagesAsync();
+        await _rawCallbacksPoison.ClearMessagesAsync();
+    }
+
+    /// <summary>Encodes a message the way the app's queue client does for host.json's messageEncoding.</summary>
+    public static string EncodeAsHost(string text) =>
+        HostJson.MessageEncoding.Equals("base64", StringComparison.OrdinalIgnoreCase) ? Convert.ToBase64String(Encoding.UTF8.GetBytes(text)) : text;
+
+    /// <summary>
+    /// One pass of the callbacks queue's listener (apart from <see cref="PumpOnceAsync"/>, so the tests without callbacks
+    /// make no more requests): every visible message to <see cref="CallbackFunction"/> once, or to the poison queue.
+    /// </summary>
+    public async Task<int> PumpCallbacksOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var handled = 0;
+        foreach (var message in (await _rawCallbacks.ReceiveMessagesAsync(32, VisibilityTimeout, cancellationToken)).Value)
+        {
+            handled++;
+            if (message.DequeueCount > HostJson.MaxDequeueCount || TryDecodeAsHost(message.MessageText) is null)
+            {
+                await _rawCallbacksPoison.SendMessageAsync(message.MessageText, cancellationToken);
+                await _rawCallbacks.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                continue;
+            }
+
+            await HandleAsync(_rawCallbacks, message, text => Callbacks.DeliverCallback(text, cancellationToken), cancellationToken);
+        }
+
+        return handled;
+    }
+
+    /// <summary>Runs the jobs' and the callbacks' listeners until <paramref name="condition"/> holds, failing after <paramref name="deadline"/>.</summary>
+    public async Task PumpWithCallbacksUntilAsync(Func<Task<bool>> condition, TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        while (!await condition())
+        {
+            timeout.Token.ThrowIfCancellationRequested();
+            if (await PumpOnceAsync(timeout.Token) + await PumpCallbacksOnceAsync(timeout.Token) == 0) await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
+        }
     }
 
     /// <summary>Decodes a raw queue message the way the host does for host.json's messageEncoding.</summary>

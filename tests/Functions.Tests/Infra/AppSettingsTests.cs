@@ -35,7 +35,7 @@ public sealed class AppSettingsTests(CompiledInfraFixture infra) : IClassFixture
         TelemetryServiceCollectionExtensions.ClientIdSetting,
     ];
 
-    private static readonly Type[] OptionsTypes = [typeof(SubmitOptions), typeof(WatchOptions), typeof(RetentionOptions), typeof(ComputeOptions), typeof(HealthOptions)];
+    private static readonly Type[] OptionsTypes = [typeof(SubmitOptions), typeof(WatchOptions), typeof(RetentionOptions), typeof(ComputeOptions), typeof(HealthOptions), typeof(Functions.Callbacks.CallbacksOptions)];
 
     /// <summary>Every setting the app or the host reads, in app-setting form (<c>Section__Property</c>).</summary>
     public static IReadOnlySet<string> KnownSettings { get; } = OptionsTypes.SelectMany(OptionSettings)
