@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Store;
 using Functions.Jobs;
 using Microsoft.Extensions.Logging;

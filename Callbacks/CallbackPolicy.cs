@@ -1,5 +1,6 @@
 using System.Net;
 using Functions.Compute;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Submit;
 using Functions.Jobs;
 using Microsoft.Extensions.Options;

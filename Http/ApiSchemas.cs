@@ -16,7 +16,7 @@ namespace Functions.Http;
 /// and the problem. Written in OpenAPI 3.0's dialect (see <see cref="ApiDocument"/>): every object or enum type of the
 /// app is one component named after the type, referenced where it is used.
 /// </summary>
-internal sealed class ApiSchemas
+internal sealed partial class ApiSchemas
 {
     public const string Problem = "Problem";
 
@@ -147,6 +147,7 @@ internal sealed class ApiSchemas
             {
                 ["kind"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(kind.Name) },
                 ["input"] = Named($"{name}Input", input),
+                ["callback"] = Callback(),
             },
             ["required"] = new JsonArray("kind", "input"),
             ["additionalProperties"] = false,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Submit;
 using Functions.Jobs;
 

@@ -1,4 +1,5 @@
 using Functions.Compute;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Submit;
 
 namespace Functions.Jobs;

@@ -1,3 +1,4 @@
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Store;
 using Functions.Jobs.Submit;
 using Functions.Jobs.Watch;

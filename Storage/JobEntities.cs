@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Submit;
 using Functions.Jobs;
 

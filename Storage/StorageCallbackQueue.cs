@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Store;
 using Functions.Jobs;
 

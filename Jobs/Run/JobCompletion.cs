@@ -1,4 +1,5 @@
 using Functions.Compute;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Store;
 using Functions.Jobs.Watch;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,5 @@
+using Functions.Jobs.Callbacks;
+
 namespace Functions.Jobs.Store;
 
 /// <summary>The callbacks queue: a job's end writes it, <see cref="CallbackFunction"/> reads it.</summary>

@@ -1,3 +1,5 @@
+using Functions.Jobs.Callbacks;
+
 namespace Functions.Jobs.Store;
 
 public static class JobStoreExtensions

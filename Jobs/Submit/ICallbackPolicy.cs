@@ -1,4 +1,5 @@
 using Functions.Compute;
+using Functions.Jobs.Callbacks;
 
 namespace Functions.Jobs.Submit;
 

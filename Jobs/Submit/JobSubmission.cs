@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Functions.Compute;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Store;
 using Functions.Jobs.Upkeep;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Store;
 using Microsoft.Extensions.Logging;
 

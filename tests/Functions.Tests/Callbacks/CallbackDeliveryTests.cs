@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ComputeFunctions.Client;
 using Functions.Http;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Upkeep;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Queues.Models;
 using Functions.Compute;
 using Functions.Http;
+using Functions.Jobs.Callbacks;
 using Functions.Jobs;
 using Functions.Tests.Fixtures;
 using Functions.Tests.Reliability;

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Callbacks;
 
 /// <summary>Where to tell the caller that the job ended, for which final states, and how telling it went.</summary>
 /// <param name="Delivery">Null until the job ends in one of <paramref name="Events"/>.</param>

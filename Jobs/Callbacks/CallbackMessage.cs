@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Callbacks;
 
 /// <summary>A message on the callbacks queue: deliver the callback of this finished job, if it is still due.</summary>
 public sealed record CallbackMessage(string JobId)

@@ -1,7 +1,7 @@
 using Functions.Jobs.Store;
 using Microsoft.Extensions.Logging;
 
-namespace Functions.Jobs;
+namespace Functions.Jobs.Callbacks;
 
 /// <summary>
 /// Puts a job's pending callback on the callbacks queue once its final write has landed. That write marked the
