@@ -1,7 +1,4 @@
-using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs;
 using Azure;
 using Functions.Jobs.Store;
 using Functions.Jobs;

@@ -100,24 +100,8 @@ public sealed class FunctionApp : IAsyncDisposable
     /// One pass of the callbacks queue's listener (apart from <see cref="PumpOnceAsync"/>, so the tests without callbacks
     /// make no more requests): every visible message to <see cref="CallbackFunction"/> once, or to the poison queue.
     /// </summary>
-    public async Task<int> PumpCallbacksOnceAsync(CancellationToken cancellationToken = default)
-    {
-        var handled = 0;
-        foreach (var message in (await _rawCallbacks.ReceiveMessagesAsync(32, VisibilityTimeout, cancellationToken)).Value)
-        {
-            handled++;
-            if (message.DequeueCount > HostJson.MaxDequeueCount || TryDecodeAsHost(message.MessageText) is null)
-            {
-                await _rawCallbacksPoison.SendMessageAsync(message.MessageText, cancellationToken);
-                await _rawCallbacks.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                continue;
-            }
-
-            await HandleAsync(_rawCallbacks, message, text => Callbacks.DeliverCallback(text, cancellationToken), cancellationToken);
-        }
-
-        return handled;
-    }
+    public Task<int> PumpCallbacksOnceAsync(CancellationToken cancellationToken = default) =>
+        ListenOnceAsync(_rawCallbacks, _rawCallbacksPoison, text => Callbacks.DeliverCallback(text, cancellationToken), cancellationToken);
 
     /// <summary>Runs the jobs' and the callbacks' listeners until <paramref name="condition"/> holds, failing after <paramref name="deadline"/>.</summary>
     public async Task PumpWithCallbacksUntilAsync(Func<Task<bool>> condition, TimeSpan deadline)
@@ -144,20 +128,7 @@ public sealed class FunctionApp : IAsyncDisposable
     /// <summary>One pass of the host's queue listeners: every visible message is handed to its function once.</summary>
     public async Task<int> PumpOnceAsync(CancellationToken cancellationToken = default)
     {
-        var handled = 0;
-        foreach (var message in (await _rawJobs.ReceiveMessagesAsync(32, VisibilityTimeout, cancellationToken)).Value)
-        {
-            handled++;
-            // The host moves a message it cannot decode, or has tried maxDequeueCount times, to the poison queue.
-            if (message.DequeueCount > HostJson.MaxDequeueCount || TryDecodeAsHost(message.MessageText) is null)
-            {
-                await _rawPoison.SendMessageAsync(message.MessageText, cancellationToken);
-                await _rawJobs.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                continue;
-            }
-
-            await HandleAsync(_rawJobs, message, text => Compute.Compute(text, cancellationToken), cancellationToken);
-        }
+        var handled = await ListenOnceAsync(_rawJobs, _rawPoison, text => Compute.Compute(text, cancellationToken), cancellationToken);
 
         foreach (var message in (await _rawPoison.ReceiveMessagesAsync(32, VisibilityTimeout, cancellationToken)).Value)
         {
@@ -169,6 +140,27 @@ public sealed class FunctionApp : IAsyncDisposable
             }
 
             await HandleAsync(_rawPoison, message, text => Compute.FailPoisoned(text, cancellationToken), cancellationToken);
+        }
+
+        return handled;
+    }
+
+    /// <summary>One receive of a queue's listener, as the host runs it: each message to <paramref name="function"/>.</summary>
+    private async Task<int> ListenOnceAsync(QueueClient queue, QueueClient poison, Func<string, Task> function, CancellationToken cancellationToken)
+    {
+        var handled = 0;
+        foreach (var message in (await queue.ReceiveMessagesAsync(32, VisibilityTimeout, cancellationToken)).Value)
+        {
+            handled++;
+            // The host moves a message it cannot decode, or has tried maxDequeueCount times, to the poison queue.
+            if (message.DequeueCount > HostJson.MaxDequeueCount || TryDecodeAsHost(message.MessageText) is null)
+            {
+                await poison.SendMessageAsync(message.MessageText, cancellationToken);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                continue;
+            }
+
+            await HandleAsync(queue, message, function, cancellationToken);
         }
 
         return handled;
