@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Functions.Compute;
 
-/// <summary>One kind of computation. Adding a kind is one class plus one registration in <see cref="ComputeKinds"/>.</summary>
+/// <summary>
+/// One kind of computation. Adding a kind is this class and its <see cref="IComputePlan"/>, plus one registration line in
+/// <see cref="ComputeServiceCollectionExtensions.AddCompute"/>; docs/adding-a-kind.md walks through one.
+/// </summary>
 public interface IComputeKind
 {
     string Name { get; }
