@@ -5,6 +5,9 @@ namespace Functions.Callbacks;
 /// <summary>Every log line about a job's callback, each carrying the job id.</summary>
 internal static partial class CallbackLog
 {
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: immediate callback delivery failed; the queue or recovery delivers it")]
+    public static partial void ImmediateDeliveryFailed(ILogger logger, Exception exception, string jobId);
+
     [LoggerMessage(LogLevel.Information, "Job {JobId}: callback delivered ({StatusCode}) on attempt {Attempt}")]
     public static partial void Delivered(ILogger logger, string jobId, int statusCode, int attempt);
 

@@ -1,3 +1,4 @@
+using Functions.Jobs.Callbacks;
 using Functions.Jobs.Submit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,9 @@ public static class CallbacksServiceCollectionExtensions
         services.AddSingleton<CallbackSender>();
         services.AddSingleton<RetrySchedule>();
         services.AddSingleton<CallbackDeliverer>();
+        services.AddSingleton<ImmediateDelivery>();
+        services.AddSingleton<ICallbackDispatcher>(provider => provider.GetRequiredService<ImmediateDelivery>());
+        services.AddHostedService(provider => provider.GetRequiredService<ImmediateDelivery>());
         return services;
     }
 }

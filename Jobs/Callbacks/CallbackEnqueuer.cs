@@ -4,11 +4,12 @@ using Microsoft.Extensions.Logging;
 namespace Functions.Jobs.Callbacks;
 
 /// <summary>
-/// Puts a job's pending callback on the callbacks queue once its final write has landed. That write marked the
+/// Puts a job's pending callback on the callbacks queue once its final write has landed, and hands it to this
+/// instance's <see cref="ICallbackDispatcher"/> to deliver at once, the message backing it up. That write marked the
 /// callback pending, so a send that fails, or a process that dies first, is made good by
 /// <see cref="Upkeep.CallbackRecovery"/>: the job's end never fails for want of it.
 /// </summary>
-public sealed class CallbackEnqueuer(ICallbackQueue queue, ILogger<CallbackEnqueuer> logger)
+public sealed class CallbackEnqueuer(ICallbackQueue queue, ICallbackDispatcher dispatcher, ILogger<CallbackEnqueuer> logger)
 {
     public async Task SendIfPendingAsync(JobRecord job, CancellationToken cancellationToken)
     {
@@ -21,5 +22,7 @@ public sealed class CallbackEnqueuer(ICallbackQueue queue, ILogger<CallbackEnque
         {
             JobLog.CallbackSendDeferred(logger, e, job.Id);
         }
+
+        dispatcher.Dispatch(job.Id);
     }
 }

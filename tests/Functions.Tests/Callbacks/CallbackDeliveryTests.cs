@@ -235,6 +235,32 @@ public sealed class CallbackDeliveryTests(AzuriteFixture azurite)
         Assert.Equal(422, other.Status);
     }
 
+    [Fact]
+    public async Task JobEndingHere_IsCalledBackAtOnce_WithoutWaitingForTheQueue()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync();
+        await using var app = await StartAsync();
+        // As the host starts it: the immediate delivery runs beside the callbacks queue's listener, which is not pumped here.
+        var immediate = app.Services.GetRequiredService<Functions.Callbacks.ImmediateDelivery>();
+        await immediate.StartAsync(CancellationToken.None);
+        try
+        {
+            var id = await app.SubmitAsync($$$"""{"kind":"primes","input":{"limit":1000},"callback":{"url":"{{{receiver.Url}}}"}}""");
+            await app.PumpUntilAsync(async () => await app.StatusAsync(id) == Functions.Jobs.JobStatus.Succeeded, Deadline);
+
+            await FunctionApp.WaitUntilAsync(async () => await DeliveryStateAsync(app, id) == "delivered", Deadline);
+            Assert.Equal($"{id}-succeeded", AssertSigned(Assert.Single(receiver.Received)).Id);
+
+            // The queue message sent beside it finds nothing due: still one event.
+            await app.PumpCallbacksOnceAsync();
+            Assert.Single(receiver.Received);
+        }
+        finally
+        {
+            await immediate.StopAsync(CancellationToken.None);
+        }
+    }
+
     private async Task<FunctionApp> StartAsync(params (string Key, string Value)[] settings)
     {
         var app = new FunctionApp(azurite.ConnectionString, CallbackSettings.Local(settings));
