@@ -41,6 +41,7 @@ public sealed class JobResponses(IOptions<WatchOptions> options, IOptions<Storag
         HttpRequest request, Func<RequestBudget, Task<TResult>> endpoint, Func<ProblemResult, TResult> problem, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var span = JobTracing.StartRequest(request.Method, request.Path, request.Headers.TraceParent, request.Headers.TraceState);
         try
         {
             var wait = JobRequestReader.ReadWait(request, options.Value.MaxWaitSeconds);

@@ -24,6 +24,21 @@ public static class JobTracing
         return message with { TraceParent = parent, TraceState = state };
     }
 
+    /// <summary>
+    /// A request to the API, under the caller's <c>traceparent</c> when the worker has not started a span for it
+    /// already: the jobs it submits then join the caller's trace.
+    /// </summary>
+    public static Activity? StartRequest(string method, string path, string? traceParent, string? traceState)
+    {
+        if (Activity.Current is not null) return null;
+        ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent);
+        // Named by its method alone, as the conventions ask when the route is not at hand: a path holds job ids.
+        var activity = Source.StartActivity(method, ActivityKind.Server, parent);
+        activity?.SetTag("http.request.method", method);
+        activity?.SetTag("url.path", path);
+        return activity;
+    }
+
     /// <summary>A step of this instance's work, a child of the current span; null when nobody listens.</summary>
     public static Activity? Start(string name, string? jobId, ActivityKind kind = ActivityKind.Internal)
     {

@@ -17,6 +17,28 @@ public sealed class JobTracingTests(AzuriteFixture azurite)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
     [Fact]
+    public async Task Submit_WithOnlyTheCallersTraceparentHeader_JoinsTheCallersTrace()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(JobTracing.SourceName).AddInMemoryExporter(spans).Build();
+        await using var app = new FunctionApp(azurite.ConnectionString, new Dictionary<string, string?> { ["Jobs:MaxQueuedCoreSeconds"] = "2000000000" });
+        await app.ClearQueuesAsync();
+        var traceId = ActivityTraceId.CreateRandom();
+        var traceparent = $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+
+        // No span around the call, as in the worker: the header alone carries the caller's context.
+        var answer = await app.PostJobAsync("""{"kind":"primes","input":{"limit":1000}}""", headers: new Dictionary<string, string> { ["traceparent"] = traceparent });
+        var id = answer.Json.GetProperty("id").GetString()!;
+        await app.PumpUntilAsync(async () => await app.StatusAsync(id) == JobStatus.Succeeded, Deadline);
+        tracing.ForceFlush();
+
+        var request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.TraceId == traceId);
+        Assert.Equal("POST", request.DisplayName);
+        Assert.Equal(traceId.ToHexString(), (await app.Store.GetAsync(id, CancellationToken.None))!.Job.TraceId);
+        Assert.Contains(spans, s => s.DisplayName == "jobs compute" && Equals(s.GetTagItem("job.id"), id) && s.TraceId == traceId);
+    }
+
+    [Fact]
     public async Task FannedOutJob_OnTwoInstances_IsOneTraceFromTheCallersContext()
     {
         var spans = new List<Activity>();
