@@ -34,8 +34,9 @@ public sealed class JobRunner(
             return;
         }
 
-        using var processing = JobTracing.StartProcessing(message, time.GetUtcNow());
-        if (message.SentAt is { } sent) metrics.MessageWaited(time.GetUtcNow() - sent);
+        var received = time.GetUtcNow();
+        using var processing = JobTracing.StartProcessing(message, received);
+        if (message.SentAt is { } sent) metrics.MessageWaited(received - sent);
         var snapshot = await rows.GetAsync(message.JobId, cancellationToken);
         if (snapshot is null)
         {
