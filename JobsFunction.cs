@@ -45,7 +45,7 @@ public sealed class JobsFunction(JobService jobs, JobEvents events, JobResponses
         responses.RunAsync(request, async budget =>
         {
             var submit = await JobRequestReader.ReadSubmitAsync(request, options.Value, budget.Token);
-            return responses.Accepted(await jobs.SubmitAsync(submit.Job, submit.IdempotencyKey, budget.Wait, budget.TurnBudget, budget.Token, budget.StorageDeadline));
+            return responses.Accepted(await jobs.SubmitAsync(submit.Job, submit.IdempotencyKey, budget.Wait, budget.StorageTimeLimit, budget.Token, budget.StorageDeadline));
         }, cancellationToken);
 
     [Function(nameof(EstimateJob))]

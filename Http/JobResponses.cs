@@ -47,7 +47,7 @@ public sealed class JobResponses(IOptions<WatchOptions> options, IOptions<Storag
             var wait = JobRequestReader.ReadWait(request, options.Value.MaxWaitSeconds);
             deadline.CancelAfter(wait + storage.Value.RequestDeadline);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-            return await endpoint(new RequestBudget(wait, either.Token, deadline.Token, storage.Value.TurnBudget));
+            return await endpoint(new RequestBudget(wait, either.Token, deadline.Token, storage.Value.RequestDeadline));
         }
         catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -23,9 +23,9 @@ public sealed class JobService(
     /// Storage failing during that wait answers the job as accepted, so the caller does not submit it twice.
     /// </summary>
     public async Task<JobSnapshot> SubmitAsync(
-        JobRequest request, string? idempotencyKey, TimeSpan wait, TimeSpan turnBudget, CancellationToken cancellationToken, CancellationToken storageDeadline)
+        JobRequest request, string? idempotencyKey, TimeSpan wait, TimeSpan storageTimeLimit, CancellationToken cancellationToken, CancellationToken storageDeadline)
     {
-        var job = await submission.SubmitAsync(request, idempotencyKey, turnBudget, cancellationToken, storageDeadline);
+        var job = await submission.SubmitAsync(request, idempotencyKey, storageTimeLimit, cancellationToken, storageDeadline);
         if (wait <= TimeSpan.Zero) return job;
         try
         {

@@ -18,11 +18,4 @@ public sealed class StorageOptions
     /// within it, and a busy account is not sent a retry storm of short timeouts.
     /// </summary>
     public TimeSpan NetworkTimeout => RequestDeadline / 2;
-
-    /// <summary>
-    /// How long a submit may wait in line for its turn at storage (<c>Jobs.SubmitLimiter</c>): half the deadline, so
-    /// that its writes have the other half even when storage is slow under the same burst, and a write the line let
-    /// through is not cut short by the deadline (which would leave the caller in doubt).
-    /// </summary>
-    public TimeSpan TurnBudget => RequestDeadline / 2;
 }

@@ -32,19 +32,19 @@ public sealed class JobSubmission(
 
     /// <summary>
     /// Throws <see cref="InvalidInputException"/> for bad input, <see cref="IdempotencyKeyReusedException"/> for a key
-    /// reused with another request, <see cref="TooBusyException"/> when its turn at storage would not come within
-    /// <paramref name="turnBudget"/>, <see cref="QueueUnavailableException"/> when the job could not be queued (the
+    /// reused with another request, <see cref="TooBusyException"/> when its turn at storage would not come in time to
+    /// finish within <paramref name="storageTimeLimit"/>, <see cref="QueueUnavailableException"/> when the job could not be queued (the
     /// queue is too deep or unreachable), all with nothing kept, and <see cref="JobOutcomeUnknownException"/> when
     /// storage did not answer while the job was being stored. A job stored whose message could not be sent is
     /// accepted: it stays marked not yet sent, and RequeueStrandedJobs sends it. Once the job row is being written,
     /// the caller going away no longer stops the submit: <paramref name="storageDeadline"/> alone bounds the rest.
     /// </summary>
     public async Task<JobSnapshot> SubmitAsync(
-        JobRequest request, string? idempotencyKey, TimeSpan turnBudget, CancellationToken cancellationToken, CancellationToken storageDeadline)
+        JobRequest request, string? idempotencyKey, TimeSpan storageTimeLimit, CancellationToken cancellationToken, CancellationToken storageDeadline)
     {
         try
         {
-            var job = await SubmitOnceAsync(request, idempotencyKey, turnBudget, cancellationToken, storageDeadline);
+            var job = await SubmitOnceAsync(request, idempotencyKey, storageTimeLimit, cancellationToken, storageDeadline);
             metrics.Submit("accepted");
             return job;
         }
@@ -61,7 +61,7 @@ public sealed class JobSubmission(
     }
 
     private async Task<JobSnapshot> SubmitOnceAsync(
-        JobRequest request, string? idempotencyKey, TimeSpan turnBudget, CancellationToken cancellationToken, CancellationToken storageDeadline)
+        JobRequest request, string? idempotencyKey, TimeSpan storageTimeLimit, CancellationToken cancellationToken, CancellationToken storageDeadline)
     {
         var input = request.Input.GetRawText();
         if (input.Length > rows.MaxInputLength)
@@ -70,7 +70,7 @@ public sealed class JobSubmission(
         var callback = request.Callback is { } asked ? callbacks.Admit(asked) : null;
         var (kind, plan, estimate) = pricing.Price(request);
 
-        using var turn = await AdmitAsync(turnBudget, cancellationToken);
+        using var turn = await AdmitAsync(storageTimeLimit, cancellationToken);
         var claim = idempotencyKey is null ? null : new IdempotencyClaim(Sha256(idempotencyKey), JobIds.New(), Fingerprint(kind.Name, input, callback));
         try
         {
@@ -100,10 +100,10 @@ public sealed class JobSubmission(
         return await StoreAndSendAsync(stored, storageDeadline);
     }
 
-    private async Task<IDisposable> AdmitAsync(TimeSpan turnBudget, CancellationToken cancellationToken)
+    private async Task<IDisposable> AdmitAsync(TimeSpan storageTimeLimit, CancellationToken cancellationToken)
     {
         using var admit = JobTracing.Start("jobs admit", null);
-        return await limiter.EnterAsync(turnBudget, cancellationToken);
+        return await limiter.EnterAsync(storageTimeLimit, cancellationToken);
     }
 
     private async Task<JobSnapshot> StoreAndSendAsync(JobRecord job, CancellationToken storageDeadline)

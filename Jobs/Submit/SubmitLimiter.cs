@@ -6,28 +6,28 @@ namespace Functions.Jobs.Submit;
 /// <summary>
 /// Bounds how many submits work on storage at once on this instance: the rest wait in line, in order and without a
 /// thread. Storage then answers each write at its usual latency, instead of taking a whole burst at once and timing
-/// out on it (congestion collapse). A submit whose wait in line would outlast its turn budget is refused at once,
-/// before any write, and one whose budget runs out in line is refused the same way. Each refused submit is given the
-/// next free slot after the line, at the pace turns really end, as its retry time: the refused come back spread out
-/// at the rate they can be taken, not as one more burst. Work already accepted (finishing, progress, reads of the
-/// computing side) never waits here.
+/// out on it (congestion collapse). A submit may wait in line for its deadline less what a turn needs (twice the
+/// slowest of the recent turns), so a write the line lets through is not cut short by the deadline. One whose wait
+/// would outlast that is refused at once, before any write, and one whose time runs out in line is refused the same
+/// way. Each refused submit is given the next free slot after the line, at the pace turns really end, as its retry
+/// time: the refused come back spread out at the rate they can be taken, not as one more burst. Until a window of
+/// turns has ended (a fresh instance's first, slow ones) nothing is predicted: submits wait in line instead of being
+/// refused on a guess. Work already accepted (finishing, progress, reads of the computing side) never waits here.
 /// </summary>
 public sealed class SubmitLimiter : IDisposable
 {
-    // Weight of the newest turn in the running mean of a turn's length: about the last 20 turns count.
-    private const double Smoothing = 0.05;
-
     private readonly ConcurrencyLimiter _limiter;
     private readonly TimeProvider _time;
     private readonly int _permits;
+    private readonly RecentTurns _turns;
     private readonly Lock _slots = new();
-    private long _meanTurnTicks;
     private DateTimeOffset _nextSlot;
 
     public SubmitLimiter(IOptions<SubmitOptions> options, TimeProvider time)
     {
         _permits = options.Value.MaxConcurrentSubmits;
         _time = time;
+        _turns = new RecentTurns(Math.Max(2 * _permits, 8));
         _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = _permits,
@@ -40,14 +40,16 @@ public sealed class SubmitLimiter : IDisposable
     public long Waiting => _limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
 
     /// <summary>
-    /// Waits for a turn, at most <paramref name="budget"/>; throws <see cref="TooBusyException"/> when the turn would
-    /// come later or does not come in time, and the caller's own cancellation when it goes away. Dispose the turn
-    /// when the submit's storage work is done.
+    /// Waits for a turn whose storage work must end within <paramref name="deadline"/>; throws
+    /// <see cref="TooBusyException"/> when the turn would come too late for that, or does not come in time, and the
+    /// caller's own cancellation when it goes away. Dispose the turn when the submit's storage work is done.
     /// </summary>
-    public async ValueTask<IDisposable> EnterAsync(TimeSpan budget, CancellationToken cancellationToken)
+    public async ValueTask<IDisposable> EnterAsync(TimeSpan deadline, CancellationToken cancellationToken)
     {
+        var pace = _turns.Pace();
+        var budget = LineBudget(deadline, pace);
         var ahead = Waiting;
-        if (Drain(ahead + 1) is { } predicted && predicted > budget)
+        if (pace is { } known && Drain(known, ahead + 1) > budget)
             throw Refused(ahead, budget);
 
         using var timeout = new CancellationTokenSource(budget, _time);
@@ -71,25 +73,30 @@ public sealed class SubmitLimiter : IDisposable
         return new Turn(this, lease, _time.GetTimestamp());
     }
 
-    /// <summary>How long <paramref name="turns"/> turns take to come, at the pace turns have been ending; null before any has.</summary>
-    private TimeSpan? Drain(long turns)
+    /// <summary>The deadline less what a turn needs: twice the slowest recent turn, within a fifth to a half of the deadline.</summary>
+    private static TimeSpan LineBudget(TimeSpan deadline, TurnPace? pace)
     {
-        var mean = Interlocked.Read(ref _meanTurnTicks);
-        return mean == 0 ? null : TimeSpan.FromTicks(mean * turns / _permits);
+        var reserve = pace is { } known
+            ? TimeSpan.FromTicks(Math.Clamp(2 * known.Slowest.Ticks, deadline.Ticks / 5, deadline.Ticks / 2))
+            : deadline / 2;
+        return deadline - reserve;
     }
 
-    /// <summary>A refusal whose retry time is the next free slot after the line; before any turn has ended, the budget.</summary>
+    /// <summary>How long <paramref name="turns"/> turns take to come, at the pace turns have been ending.</summary>
+    private TimeSpan Drain(TurnPace pace, long turns) => TimeSpan.FromTicks(pace.Mean.Ticks * turns / _permits);
+
+    /// <summary>A refusal whose retry time is the next free slot after the line; while the pace is unknown, the budget.</summary>
     private TooBusyException Refused(long waiting, TimeSpan budget)
     {
         var now = _time.GetUtcNow();
         TimeSpan retryAfter;
-        if (Drain(1) is not { } perTurn) retryAfter = budget;
+        if (_turns.Pace() is not { } pace) retryAfter = budget;
         else
         {
             lock (_slots)
             {
-                var lineEnd = now + Drain(waiting)!.Value;
-                _nextSlot = (_nextSlot > lineEnd ? _nextSlot : lineEnd) + perTurn;
+                var lineEnd = now + Drain(pace, waiting);
+                _nextSlot = (_nextSlot > lineEnd ? _nextSlot : lineEnd) + Drain(pace, 1);
                 retryAfter = _nextSlot - now;
             }
         }
@@ -97,17 +104,6 @@ public sealed class SubmitLimiter : IDisposable
         var seconds = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
         return new TooBusyException(
             $"{waiting} submits are waiting for storage on this instance; nothing was kept. Try again in {seconds:0} s.", TimeSpan.FromSeconds(seconds));
-    }
-
-    private void Ended(TimeSpan length)
-    {
-        long seen, next;
-        do
-        {
-            seen = Interlocked.Read(ref _meanTurnTicks);
-            next = seen == 0 ? length.Ticks : (long)(seen + (length.Ticks - seen) * Smoothing);
-        }
-        while (Interlocked.CompareExchange(ref _meanTurnTicks, next, seen) != seen);
     }
 
     public void Dispose() => _limiter.Dispose();
@@ -119,7 +115,7 @@ public sealed class SubmitLimiter : IDisposable
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _ended, 1) == 1) return;
-            limiter.Ended(limiter._time.GetElapsedTime(startedAt));
+            limiter._turns.Add(limiter._time.GetElapsedTime(startedAt));
             lease.Dispose();
         }
     }

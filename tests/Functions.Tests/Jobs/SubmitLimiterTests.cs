@@ -8,17 +8,18 @@ namespace Functions.Tests.Jobs;
 /// <summary>The line of submits in front of storage: in order, without a thread, refused before any write when too long.</summary>
 public sealed class SubmitLimiterTests
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private const int Window = 8;
     private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public async Task EnterAsync_AllTurnsTaken_WaitsInLineAndEntersInOrder()
     {
         using var limiter = Limiter(permits: 1);
-        var first = await limiter.EnterAsync(Budget, CancellationToken.None);
+        var first = await limiter.EnterAsync(Deadline, CancellationToken.None);
 
-        var second = limiter.EnterAsync(Budget, CancellationToken.None).AsTask();
-        var third = limiter.EnterAsync(Budget, CancellationToken.None).AsTask();
+        var second = limiter.EnterAsync(Deadline, CancellationToken.None).AsTask();
+        var third = limiter.EnterAsync(Deadline, CancellationToken.None).AsTask();
 
         Assert.False(second.IsCompleted);
         Assert.Equal(2, limiter.Waiting);
@@ -31,10 +32,10 @@ public sealed class SubmitLimiterTests
     public async Task EnterAsync_TurnDoesNotComeWithinTheBudget_RefusesWithARetryTime()
     {
         using var limiter = Limiter(permits: 1);
-        using var held = await limiter.EnterAsync(Budget, CancellationToken.None);
-        var waiting = limiter.EnterAsync(Budget, CancellationToken.None).AsTask();
+        using var held = await limiter.EnterAsync(Deadline, CancellationToken.None);
+        var waiting = limiter.EnterAsync(Deadline, CancellationToken.None).AsTask();
 
-        _clock.Advance(Budget);
+        _clock.Advance(Deadline / 2);
 
         var refused = await Assert.ThrowsAsync<TooBusyException>(() => waiting);
         Assert.True(refused.RetryAfter >= TimeSpan.FromSeconds(1));
@@ -46,31 +47,72 @@ public sealed class SubmitLimiterTests
     public async Task EnterAsync_LineDrainsSlowerThanTheBudget_RefusesAtOnceEachWithTheNextSlotAfterTheLine()
     {
         using var limiter = Limiter(permits: 1);
-        // One turn of 2 s: the line drains one submit per 2 s.
-        using (await limiter.EnterAsync(Budget, CancellationToken.None)) _clock.Advance(TimeSpan.FromSeconds(2));
-        using var held = await limiter.EnterAsync(Budget, CancellationToken.None);
-        var inLine = new[] { limiter.EnterAsync(Budget, CancellationToken.None).AsTask(), limiter.EnterAsync(Budget, CancellationToken.None).AsTask() };
+        // A window of turns of 2 s each: the line drains one submit per 2 s, and a turn needs 4 s of the 10 s deadline.
+        await EndTurnsAsync(limiter, Window, TimeSpan.FromSeconds(2));
+        using var held = await limiter.EnterAsync(Deadline, CancellationToken.None);
+        var inLine = Enumerable.Range(0, 3).Select(_ => limiter.EnterAsync(Deadline, CancellationToken.None).AsTask()).ToList();
 
-        // Two ahead and itself: 6 s of line against 5 s of budget. The line ends in 4 s; the refused get 6 s, then 8 s.
-        var refused = new[] { limiter.EnterAsync(Budget, CancellationToken.None).AsTask(), limiter.EnterAsync(Budget, CancellationToken.None).AsTask() };
+        // The third in line comes in 6 s, the 6 s the line may take; a fourth would come in 8 s. The line ends in 6 s;
+        // the refused get 8 s, then 10 s.
+        var refused = new[] { limiter.EnterAsync(Deadline, CancellationToken.None).AsTask(), limiter.EnterAsync(Deadline, CancellationToken.None).AsTask() };
 
         Assert.All(refused, turn => Assert.True(turn.IsCompleted));
-        Assert.Equal(TimeSpan.FromSeconds(6), (await Assert.ThrowsAsync<TooBusyException>(() => refused[0])).RetryAfter);
-        Assert.Equal(TimeSpan.FromSeconds(8), (await Assert.ThrowsAsync<TooBusyException>(() => refused[1])).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(8), (await Assert.ThrowsAsync<TooBusyException>(() => refused[0])).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(10), (await Assert.ThrowsAsync<TooBusyException>(() => refused[1])).RetryAfter);
         Assert.All(inLine, turn => Assert.False(turn.IsCompleted));
+    }
+
+    [Fact]
+    public async Task EnterAsync_FewTurnsEnded_WaitsInLineRatherThanRefusingOnAGuess()
+    {
+        using var limiter = Limiter(permits: 1);
+        // A fresh instance's first turns are slow: too few to predict from.
+        await EndTurnsAsync(limiter, Window - 1, TimeSpan.FromSeconds(30));
+        using var held = await limiter.EnterAsync(Deadline, CancellationToken.None);
+
+        var waiting = limiter.EnterAsync(Deadline, CancellationToken.None).AsTask();
+
+        Assert.False(waiting.IsCompleted);
+        _clock.Advance(Deadline / 2);
+        Assert.Equal(Deadline / 2, (await Assert.ThrowsAsync<TooBusyException>(() => waiting)).RetryAfter);
+    }
+
+    [Theory]
+    [InlineData(100, 8)]   // quick turns: the line may take all but a fifth of the deadline
+    [InlineData(1500, 7)]  // the slowest recent turn 1.5 s: 3 s are kept for the turn
+    [InlineData(4000, 5)]  // slow turns: at least half the deadline stays for the writes
+    public async Task EnterAsync_TurnsOfAGivenLength_WaitsInLineForTheDeadlineLessTwiceTheSlowestTurn(int slowestMs, int lineSeconds)
+    {
+        using var limiter = Limiter(permits: 1);
+        await EndTurnsAsync(limiter, Window - 1, TimeSpan.FromMilliseconds(1));
+        await EndTurnsAsync(limiter, 1, TimeSpan.FromMilliseconds(slowestMs));
+        using var held = await limiter.EnterAsync(Deadline, CancellationToken.None);
+        var waiting = limiter.EnterAsync(Deadline, CancellationToken.None).AsTask();
+
+        _clock.Advance(TimeSpan.FromSeconds(lineSeconds) - TimeSpan.FromMilliseconds(1));
+        Assert.False(waiting.IsCompleted);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        await Assert.ThrowsAsync<TooBusyException>(() => waiting);
     }
 
     [Fact]
     public async Task EnterAsync_CallerGoesAway_IsACancelNotARefusal()
     {
         using var limiter = Limiter(permits: 1);
-        using var held = await limiter.EnterAsync(Budget, CancellationToken.None);
+        using var held = await limiter.EnterAsync(Deadline, CancellationToken.None);
         using var caller = new CancellationTokenSource();
-        var waiting = limiter.EnterAsync(Budget, caller.Token).AsTask();
+        var waiting = limiter.EnterAsync(Deadline, caller.Token).AsTask();
 
         await caller.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
+    private async Task EndTurnsAsync(SubmitLimiter limiter, int count, TimeSpan length)
+    {
+        for (var i = 0; i < count; i++)
+            using (await limiter.EnterAsync(Deadline, CancellationToken.None)) _clock.Advance(length);
     }
 
     private SubmitLimiter Limiter(int permits) =>
