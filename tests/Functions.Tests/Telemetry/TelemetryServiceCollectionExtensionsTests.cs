@@ -3,11 +3,13 @@ using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Functions.Compute;
 using Functions.Jobs.Run;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Telemetry;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -132,8 +134,12 @@ public sealed class TelemetryServiceCollectionExtensionsTests
     private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection().AddLogging().AddMetrics();
+        var configuration = Configuration(settings);
+        // As the worker's host registers it: the OpenTelemetry SDK reads its OTEL_* settings from it.
+        services.AddSingleton(configuration);
         services.AddSingleton(_ => new ComputeExecutor(1)).AddSingleton<JobMetrics>();
-        services.AddTelemetry(Configuration(settings));
+        services.AddSingleton(new QueueAgeCache(_ => Task.FromResult(new OldestMessages(null, null)), TimeProvider.System, NullLogger<QueueAgeCache>.Instance));
+        services.AddTelemetry(configuration);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
