@@ -85,4 +85,10 @@ internal static partial class JobLog
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: its callback was pending with no delivery on its way; it is queued again")]
     public static partial void CallbackRequeued(ILogger logger, string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "The queues' oldest messages could not be read; the queue age gauge reports nothing until they are")]
+    public static partial void QueueAgeUnread(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Debug, "The queues' oldest messages could not be read again")]
+    public static partial void QueueAgeStillUnread(ILogger logger, Exception exception);
 }

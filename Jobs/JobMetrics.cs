@@ -1,12 +1,13 @@
 using System.Diagnostics.Metrics;
 using Functions.Compute;
+using Functions.Jobs.Store;
 
 namespace Functions.Jobs;
 
 /// <summary>
-/// The job metrics, meter <c>Functions.Jobs</c>: how long jobs wait in the queue, how long each range computes, and
-/// how many jobs end in each status. Tagged with <c>job.kind</c> (and <c>job.status</c>), never the job id, so the
-/// number of series stays small; the id is in the log lines.
+/// The job metrics, meter <c>Functions.Jobs</c>: how long jobs wait in the queue, how long each range computes, how
+/// many jobs end in each status, and how old the oldest message on each queue is. Tagged with <c>job.kind</c> (and
+/// <c>job.status</c>), never the job id, so the number of series stays small; the id is in the log lines.
 /// </summary>
 public sealed class JobMetrics
 {
@@ -19,10 +20,12 @@ public sealed class JobMetrics
     public const string SubmitsName = "jobs.submits";
     public const string MessageQueueTimeName = "jobs.message.queue_time";
     public const string ExecutorBusyName = "jobs.executor.busy_threads";
+    public const string QueueOldestAgeName = "jobs.queue.oldest_age";
     public const string OutcomeTag = "outcome";
     public const string KindTag = "job.kind";
     public const string JobIdTag = "job.id";
     public const string StatusTag = "job.status";
+    public const string QueueTag = "messaging.destination.name";
 
     // Seconds, from a quick job (tens of ms) to a range that uses its whole invocation budget (minutes).
     private static readonly IReadOnlyList<double> SecondsBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -35,7 +38,7 @@ public sealed class JobMetrics
     private readonly Counter<long> _submits;
     private readonly Histogram<double> _messageQueueTime;
 
-    public JobMetrics(IMeterFactory meters, ComputeExecutor executor)
+    public JobMetrics(IMeterFactory meters, ComputeExecutor executor, QueueAgeCache queueAges)
     {
         var meter = meters.Create(MeterName);
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets };
@@ -47,7 +50,15 @@ public sealed class JobMetrics
         _submits = meter.CreateCounter<long>(SubmitsName, "{request}", "Submits by outcome: accepted, refused (nothing kept: too busy, queue full) or ambiguous (storage did not answer).");
         _messageQueueTime = meter.CreateHistogram(MessageQueueTimeName, "s", "Time a job or range message waited on the queue after it became visible.", advice: advice);
         meter.CreateObservableGauge(ExecutorBusyName, () => executor.BusyThreads, "{thread}", $"Compute threads running work now, of {executor.ThreadCount}.");
+        // No semantic convention names a queue's age yet: the name is ours, the queue's tag the messaging one.
+        meter.CreateObservableGauge(QueueOldestAgeName, () => Measure(queueAges.Observe()), "s", "Age of the oldest visible message on each queue, 0 when it has none, as last read.");
     }
+
+    private static Measurement<double>[] Measure(QueueAges? ages) => ages is null ? [] :
+    [
+        new(ages.Jobs.TotalSeconds, new KeyValuePair<string, object?>(QueueTag, "jobs")),
+        new(ages.Poison.TotalSeconds, new KeyValuePair<string, object?>(QueueTag, "jobs-poison")),
+    ];
 
     public void Started(JobRecord job)
     {

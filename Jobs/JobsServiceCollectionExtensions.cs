@@ -7,6 +7,7 @@ using Functions.Jobs.Watch;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Functions.Jobs;
 
@@ -20,6 +21,8 @@ public static class JobsServiceCollectionExtensions
         services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.AddSingleton(provider => new QueueAgeCache(
+            provider.GetRequiredService<IJobQueue>().PeekOldestAsync, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<QueueAgeCache>>()));
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<WorkLedgerCache>();
         services.AddSingleton<JobWatch>();

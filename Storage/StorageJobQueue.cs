@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Storage.Queues.Models;
 using Azure.Storage.Queues;
 using Functions.Jobs.Store;
 using Functions.Jobs;
@@ -24,6 +26,16 @@ public sealed class StorageJobQueue(QueueServiceClient queues, StorageInitialize
         await Task.WhenAll(jobs, poison);
         return new QueueDepths((await jobs).Value.ApproximateMessagesCount, (await poison).Value.ApproximateMessagesCount);
     }, cancellationToken);
+
+    public Task<OldestMessages> PeekOldestAsync(CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        var jobs = _jobs.PeekMessagesAsync(maxMessages: 1, cancellationToken);
+        var poison = _poison.PeekMessagesAsync(maxMessages: 1, cancellationToken);
+        await Task.WhenAll(jobs, poison);
+        return new OldestMessages(InsertedOn(await jobs), InsertedOn(await poison));
+    }, cancellationToken);
+
+    private static DateTimeOffset? InsertedOn(Response<PeekedMessage[]> peeked) => peeked.Value is [var first, ..] ? first.InsertedOn : null;
 
     /// <summary>Every operation: the queues exist first, and a transient failure becomes <see cref="StorageUnavailableException"/>.</summary>
     private Task<T> GuardAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken) => StorageFailures.GuardAsync(async () =>

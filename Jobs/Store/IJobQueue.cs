@@ -11,7 +11,16 @@ public interface IJobQueue
 
     /// <summary>The approximate number of messages in the jobs queue and in its poison queue.</summary>
     Task<QueueDepths> GetDepthsAsync(CancellationToken cancellationToken);
+
+    /// <summary>When the first visible message on the jobs queue and on its poison queue was sent: one peek at each.</summary>
+    Task<OldestMessages> PeekOldestAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Messages waiting on the jobs queue, and messages the host gave up on (the poison queue).</summary>
 public sealed record QueueDepths(int Jobs, int Poison);
+
+/// <summary>
+/// When the message at the front of each queue was first sent, null for a queue with no visible message. A queue is
+/// roughly first in, first out, and a peek sees only visible messages (not those being processed or sent delayed).
+/// </summary>
+public sealed record OldestMessages(DateTimeOffset? Jobs, DateTimeOffset? Poison);

@@ -140,6 +140,8 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
             }
 
             public Task<QueueDepths> GetDepthsAsync(CancellationToken cancellationToken) => inner.GetDepthsAsync(cancellationToken);
+
+            public Task<OldestMessages> PeekOldestAsync(CancellationToken cancellationToken) => inner.PeekOldestAsync(cancellationToken);
         }
     }
 }

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Functions.Compute;
 using Functions.Http;
+using Functions.Jobs.Store;
 using Functions.Jobs;
+using Functions.Storage;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -91,6 +93,42 @@ public sealed class JobMetricsTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.InRange(waited.Value, 0, Deadline.TotalSeconds);
         _recorded.Observe();
         Assert.Equal(0, Assert.Single(_recorded.Of(JobMetrics.ExecutorBusyName)).Value);
+    }
+
+    [Fact]
+    public async Task QueueOldestAge_MessageWaiting_ReportsItsAge_AndTheEmptyPoisonQueueZero()
+    {
+        await _app.Services.GetRequiredService<IJobQueue>().SendAsync(new JobMessage(JobIds.New()), CancellationToken.None);
+
+        var ages = await QueueAgesAsync(until: ages => ages[StorageNames.JobsQueue] > 0);
+
+        Assert.InRange(ages[StorageNames.JobsQueue], 0, Deadline.TotalSeconds);
+        Assert.Equal(0, ages[StorageNames.PoisonQueue]);
+    }
+
+    [Fact]
+    public async Task QueueOldestAge_EmptyQueues_ReportsZeroForEach()
+    {
+        var ages = await QueueAgesAsync(until: _ => true);
+
+        Assert.Equal(0, ages[StorageNames.JobsQueue]);
+        Assert.Equal(0, ages[StorageNames.PoisonQueue]);
+    }
+
+    /// <summary>
+    /// Reads the gauges as an exporter does until the queue age gauge reports a reading that satisfies <paramref name="until"/>:
+    /// an observation reports the reading the one before it started.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, double>> QueueAgesAsync(Func<IReadOnlyDictionary<string, double>, bool> until)
+    {
+        var ages = new Dictionary<string, double>();
+        await FunctionApp.WaitUntilAsync(() =>
+        {
+            _recorded.Observe();
+            foreach (var age in _recorded.Of(JobMetrics.QueueOldestAgeName)) ages[(string)age.Tags[JobMetrics.QueueTag]!] = age.Value;
+            return Task.FromResult(ages.Count == 2 && until(ages));
+        }, Deadline);
+        return ages;
     }
 
     /// <summary>Listens to the meter of one app only (its <see cref="IMeterFactory"/>), so tests running beside it cannot add to what it sees.</summary>

@@ -3,11 +3,13 @@ using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Functions.Compute;
 using Functions.Jobs.Run;
+using Functions.Jobs.Store;
 using Functions.Jobs;
 using Functions.Telemetry;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -20,6 +22,12 @@ public sealed class TelemetryServiceCollectionExtensionsTests
 {
     // A well-formed connection string whose ingestion endpoint refuses at once: nothing leaves the machine.
     private const string ConnectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/";
+
+    // An OTLP endpoint that refuses at once, likewise.
+    private const string OtlpEndpoint = "http://127.0.0.1:9";
+
+    /// <summary>The worker's own source: its invocation span is the parent of a request's spans, as the host's request span is its.</summary>
+    private static readonly ActivitySource Worker = new("Microsoft.Azure.Functions.Worker");
 
     [Fact]
     public void AddTelemetry_WithoutConnectionString_ExportsNothing()
@@ -74,6 +82,83 @@ public sealed class TelemetryServiceCollectionExtensionsTests
 
         Assert.Contains(metrics, metric => metric.Name == JobMetrics.FinishedName && metric.MeterName == JobMetrics.MeterName);
         Assert.Contains(spans, span => span.Source.Name == "Microsoft.Azure.Functions.Worker");
+    }
+
+    /// <summary>
+    /// The OpenTelemetry SDK reads <c>OTEL_TRACES_SAMPLER</c> and <c>OTEL_TRACES_SAMPLER_ARG</c> itself when only OTLP
+    /// exports: the decision is taken once, at the trace's root, and the job message carries it (the sampled flag of
+    /// its traceparent) to the instance that processes it, which follows it.
+    /// </summary>
+    [Theory]
+    [InlineData(null, null, null, true)]
+    [InlineData("parentbased_traceidratio", "0", null, false)]
+    [InlineData("parentbased_traceidratio", "0", true, true)]
+    [InlineData("parentbased_traceidratio", "1", false, false)]
+    [InlineData("parentbased_traceidratio", "1", null, true)]
+    public void AddTelemetry_OtlpWithSamplerSettings_KeepsOrDropsASubmitsTraceWhole_AndItsMessageCarriesIt(
+        string? sampler, string? ratio, bool? callerSampled, bool recorded)
+    {
+        var spans = new List<Activity>();
+        using var provider = Build(
+            new()
+            {
+                [TelemetryServiceCollectionExtensions.OtlpEndpointSetting] = OtlpEndpoint,
+                ["OTEL_TRACES_SAMPLER"] = sampler,
+                ["OTEL_TRACES_SAMPLER_ARG"] = ratio,
+            },
+            services => services.ConfigureOpenTelemetryTracerProvider(builder => builder.AddInMemoryExporter(spans)));
+        var tracerProvider = provider.GetRequiredService<TracerProvider>();
+        var caller = callerSampled is { } sampled
+            ? new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, isRemote: true)
+            : default;
+        var id = JobIds.New();
+
+        JobMessage message;
+        ActivityTraceId traceId;
+        using (var invocation = Worker.StartActivity("Invoke", ActivityKind.Internal, caller)!)
+        using (JobTracing.Start("jobs submit", id))
+        {
+            traceId = invocation.TraceId;
+            message = new JobMessage(id).Carrying();
+        }
+
+        using (JobTracing.StartProcessing(message, DateTimeOffset.UtcNow)) { }
+        tracerProvider.ForceFlush();
+
+        Assert.True(ActivityContext.TryParse(message.TraceParent, message.TraceState, out var carried));
+        Assert.Equal(traceId, carried.TraceId);
+        Assert.Equal(recorded, carried.TraceFlags.HasFlag(ActivityTraceFlags.Recorded));
+        string[] whole = ["Invoke", "jobs process", "jobs submit"];
+        Assert.Equal(recorded ? whole : [], spans.Where(span => span.TraceId == traceId).Select(span => span.DisplayName).Order());
+    }
+
+    [Fact]
+    public void AddTelemetry_WithConnectionString_TheExportersSamplerDecides_NotTheStandardSamplerSetting()
+    {
+        // The Azure Monitor exporter sets its own sampler, for every exporter, and reads only its microsoft.* values.
+        var spans = new List<Activity>();
+        using var provider = Build(
+            new()
+            {
+                [TelemetryServiceCollectionExtensions.ConnectionStringSetting] = ConnectionString,
+                [TelemetryServiceCollectionExtensions.OtlpEndpointSetting] = OtlpEndpoint,
+                ["OTEL_TRACES_SAMPLER"] = "parentbased_traceidratio",
+                ["OTEL_TRACES_SAMPLER_ARG"] = "0",
+            },
+            services => services
+                .Configure<AzureMonitorExporterOptions>(options =>
+                {
+                    options.TracesPerSecond = null;
+                    options.SamplingRatio = 1;
+                    options.DisableOfflineStorage = true;
+                })
+                .ConfigureOpenTelemetryTracerProvider(builder => builder.AddInMemoryExporter(spans)));
+        var tracerProvider = provider.GetRequiredService<TracerProvider>();
+
+        using (Worker.StartActivity("Invoke")) { }
+        tracerProvider.ForceFlush();
+
+        Assert.Contains(spans, span => span.Source == Worker);
     }
 
     [Fact]
@@ -132,8 +217,12 @@ public sealed class TelemetryServiceCollectionExtensionsTests
     private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection().AddLogging().AddMetrics();
+        var configuration = Configuration(settings);
+        // As the worker's host registers it: the OpenTelemetry SDK reads its OTEL_* settings from it.
+        services.AddSingleton(configuration);
         services.AddSingleton(_ => new ComputeExecutor(1)).AddSingleton<JobMetrics>();
-        services.AddTelemetry(Configuration(settings));
+        services.AddSingleton(new QueueAgeCache(_ => Task.FromResult(new OldestMessages(null, null)), TimeProvider.System, NullLogger<QueueAgeCache>.Instance));
+        services.AddTelemetry(configuration);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
