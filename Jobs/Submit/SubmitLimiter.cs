@@ -73,11 +73,15 @@ public sealed class SubmitLimiter : IDisposable
         return new Turn(this, lease, _time.GetTimestamp());
     }
 
-    /// <summary>The deadline less what a turn needs: twice the slowest recent turn, within a fifth to a half of the deadline.</summary>
+    /// <summary>
+    /// The deadline less what a turn needs: twice the slowest recent turn, within 30% to 50% of the deadline. The
+    /// floor is for the time a request spends before it reaches the app (the host's proxy, a busy CPU), which the
+    /// caller's clock counts and this one cannot see.
+    /// </summary>
     private static TimeSpan LineBudget(TimeSpan deadline, TurnPace? pace)
     {
         var reserve = pace is { } known
-            ? TimeSpan.FromTicks(Math.Clamp(2 * known.Slowest.Ticks, deadline.Ticks / 5, deadline.Ticks / 2))
+            ? TimeSpan.FromTicks(Math.Clamp(2 * known.Slowest.Ticks, deadline.Ticks * 3 / 10, deadline.Ticks / 2))
             : deadline / 2;
         return deadline - reserve;
     }

@@ -78,10 +78,10 @@ public sealed class SubmitLimiterTests
     }
 
     [Theory]
-    [InlineData(100, 8)]   // quick turns: the line may take all but a fifth of the deadline
-    [InlineData(1500, 7)]  // the slowest recent turn 1.5 s: 3 s are kept for the turn
+    [InlineData(100, 7)]   // quick turns: the line may take all but 30% of the deadline
+    [InlineData(1800, 6.4)] // the slowest recent turn 1.8 s: 3.6 s are kept for the turn
     [InlineData(4000, 5)]  // slow turns: at least half the deadline stays for the writes
-    public async Task EnterAsync_TurnsOfAGivenLength_WaitsInLineForTheDeadlineLessTwiceTheSlowestTurn(int slowestMs, int lineSeconds)
+    public async Task EnterAsync_TurnsOfAGivenLength_WaitsInLineForTheDeadlineLessTwiceTheSlowestTurn(int slowestMs, double lineSeconds)
     {
         using var limiter = Limiter(permits: 1);
         await EndTurnsAsync(limiter, Window - 1, TimeSpan.FromMilliseconds(1));
