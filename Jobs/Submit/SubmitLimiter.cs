@@ -9,8 +9,11 @@ namespace Functions.Jobs.Submit;
 /// out on it (congestion collapse). A submit may wait in line for its deadline less what a turn needs (twice the
 /// slowest of the recent turns), so a write the line lets through is not cut short by the deadline. One whose wait
 /// would outlast that is refused at once, before any write, and one whose time runs out in line is refused the same
-/// way. Each refused submit is given the next free slot after the line, at the pace turns really end, as its retry
-/// time: the refused come back spread out at the rate they can be taken, not as one more burst. Until a window of
+/// way. Each refused submit is given the next free slot after the line as its retry time, the slots spaced at twice
+/// the pace turns really end: the refused come back spread out, not as one more burst, and a little faster than the
+/// line drained while they were refused. Turns are slowest during the burst that refuses them, so slots at that pace
+/// would leave the instance idle afterwards; slots too early only make some wait in line or be refused once more,
+/// which costs no write. Until a window of
 /// turns has ended (a fresh instance's first, slow ones) nothing is predicted: submits wait in line instead of being
 /// refused on a guess. Work already accepted (finishing, progress, reads of the computing side) never waits here.
 /// </summary>
@@ -100,7 +103,7 @@ public sealed class SubmitLimiter : IDisposable
             lock (_slots)
             {
                 var lineEnd = now + Drain(pace, waiting);
-                _nextSlot = (_nextSlot > lineEnd ? _nextSlot : lineEnd) + Drain(pace, 1);
+                _nextSlot = (_nextSlot > lineEnd ? _nextSlot : lineEnd) + Drain(pace, 1) / 2;
                 retryAfter = _nextSlot - now;
             }
         }

@@ -44,7 +44,7 @@ public sealed class SubmitLimiterTests
     }
 
     [Fact]
-    public async Task EnterAsync_LineDrainsSlowerThanTheBudget_RefusesAtOnceEachWithTheNextSlotAfterTheLine()
+    public async Task EnterAsync_LineDrainsSlowerThanTheBudget_RefusesAtOnceWithSlotsAfterTheLineAtTwiceItsPace()
     {
         using var limiter = Limiter(permits: 1);
         // A window of turns of 2 s each: the line drains one submit per 2 s, and a turn needs 4 s of the 10 s deadline.
@@ -53,12 +53,12 @@ public sealed class SubmitLimiterTests
         var inLine = Enumerable.Range(0, 3).Select(_ => limiter.EnterAsync(Deadline, CancellationToken.None).AsTask()).ToList();
 
         // The third in line comes in 6 s, the 6 s the line may take; a fourth would come in 8 s. The line ends in 6 s;
-        // the refused get 8 s, then 10 s.
+        // the refused get slots at twice its pace: 7 s, then 8 s.
         var refused = new[] { limiter.EnterAsync(Deadline, CancellationToken.None).AsTask(), limiter.EnterAsync(Deadline, CancellationToken.None).AsTask() };
 
         Assert.All(refused, turn => Assert.True(turn.IsCompleted));
-        Assert.Equal(TimeSpan.FromSeconds(8), (await Assert.ThrowsAsync<TooBusyException>(() => refused[0])).RetryAfter);
-        Assert.Equal(TimeSpan.FromSeconds(10), (await Assert.ThrowsAsync<TooBusyException>(() => refused[1])).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(7), (await Assert.ThrowsAsync<TooBusyException>(() => refused[0])).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(8), (await Assert.ThrowsAsync<TooBusyException>(() => refused[1])).RetryAfter);
         Assert.All(inLine, turn => Assert.False(turn.IsCompleted));
     }
 
