@@ -11,7 +11,7 @@ internal static partial class ComputeLog
     [LoggerMessage(LogLevel.Information, "Primes kernel: L1d {L1DataBytes} B, L2 {L2Bytes} B shared by {L2SharedBy} CPUs (from {CacheSource}); blocks {BlockBytes} B, segments {MinSegmentBytes}-{MaxSegmentBytes} B")]
     public static partial void PrimesTuned(ILogger logger, int l1DataBytes, int l2Bytes, int l2SharedBy, string cacheSource, int blockBytes, int minSegmentBytes, int maxSegmentBytes);
 
-    [LoggerMessage(LogLevel.Information, "Cost calibration of {Kind}: factor {Factor:0.000} ({MeasuredMilliseconds:0.0} ms of core time for work modelled at {ModelledMilliseconds:0.0} ms); its estimates are scaled by it")]
+    [LoggerMessage(LogLevel.Information, "Cost calibration of {Kind}: factor {Factor:0.000} ({MeasuredMilliseconds:0.0} ms of core time in its fastest run, for work modelled at {ModelledMilliseconds:0.0} ms); its estimates are scaled by it")]
     public static partial void Calibrated(ILogger logger, string kind, double factor, double measuredMilliseconds, double modelledMilliseconds);
 
     [LoggerMessage(LogLevel.Warning, "Cost calibration of {Kind} failed; its estimates stay unscaled")]

@@ -70,6 +70,19 @@ public sealed class CostCalibrationTests
     }
 
     [Fact]
+    public async Task RunAsync_RunsSlowedUnevenly_FactorFromTheFastest()
+    {
+        var time = new FakeTimeProvider();
+        var calibrations = new KindCalibrations();
+        var kind = new TimedKind("k", time, Milliseconds(300), Milliseconds(190), Milliseconds(100), Milliseconds(130));
+
+        await Calibrate([kind], calibrations, time);
+
+        Assert.Equal(new KindCalibration(1.0, CalibrationStatus.Measured), calibrations.For("k"));
+        Assert.Equal(1 + CostCalibration.TimedRuns, kind.Runs);
+    }
+
+    [Fact]
     public async Task RunAsync_CalibrationThrows_FactorOneMarkedFailedAndTheNextKindStillCalibrated()
     {
         var time = new FakeTimeProvider();
@@ -157,11 +170,14 @@ public sealed class CostCalibrationTests
             .ContinueWith(t => { executor.Dispose(); t.GetAwaiter().GetResult(); }, TaskScheduler.Default);
     }
 
+    private static TimeSpan Milliseconds(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+
     /// <summary>
     /// A kind of <see cref="Chunks"/> chunks modelled at 0.1 s each whose chunks take <paramref name="chunkTakes"/> of
-    /// <paramref name="time"/>; it may fail its calibration, or hold it until a gate opens.
+    /// <paramref name="time"/>, one after another, the last for all that follow; it may fail its calibration, or hold
+    /// it until a gate opens.
     /// </summary>
-    private sealed class TimedKind(string name, TimeProvider time, TimeSpan chunkTakes) : IComputeKind
+    private sealed class TimedKind(string name, TimeProvider time, params TimeSpan[] chunkTakes) : IComputeKind
     {
         public const int Chunks = 10;
 
@@ -171,11 +187,14 @@ public sealed class CostCalibrationTests
 
         public TimeSpan? LastBudget { get; private set; }
 
+        /// <summary>Chunks run so far; a calibration run is one chunk.</summary>
+        public int Runs { get; private set; }
+
         /// <summary>What a chunk takes: the gate, then the fake clock moved on.</summary>
         public void RunChunk(CancellationToken cancellationToken)
         {
             Gate?.Wait(cancellationToken);
-            (time as FakeTimeProvider)?.Advance(chunkTakes);
+            (time as FakeTimeProvider)?.Advance(chunkTakes[Math.Min(Runs++, chunkTakes.Length - 1)]);
         }
 
         public string Name => name;
