@@ -14,8 +14,11 @@ internal static partial class ComputeLog
     [LoggerMessage(LogLevel.Information, "Cost calibration of {Kind}: factor {Factor:0.000} ({MeasuredMilliseconds:0.0} ms of core time in its fastest run, for work modelled at {ModelledMilliseconds:0.0} ms); its estimates are scaled by it")]
     public static partial void Calibrated(ILogger logger, string kind, double factor, double measuredMilliseconds, double modelledMilliseconds);
 
-    [LoggerMessage(LogLevel.Warning, "Cost calibration of {Kind} failed; its estimates stay unscaled")]
-    public static partial void CalibrationFailed(ILogger logger, Exception exception, string kind);
+    [LoggerMessage(LogLevel.Debug, "Cost calibration of {Kind}: kept factor {Factor:0.000}, this round measured {MeasuredFactor:0.000}")]
+    public static partial void CalibrationKept(ILogger logger, string kind, double factor, double measuredFactor);
+
+    [LoggerMessage(LogLevel.Warning, "Cost calibration of {Kind} failed; its estimates keep factor {Factor:0.000}")]
+    public static partial void CalibrationFailed(ILogger logger, Exception exception, string kind, double factor);
 
     [LoggerMessage(LogLevel.Warning, "Compute priority {Requested} not applied as asked: {Refusal}")]
     public static partial void PriorityRefused(ILogger logger, ComputePriority requested, string refusal);

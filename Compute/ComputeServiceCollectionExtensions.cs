@@ -3,6 +3,7 @@ using Functions.Compute.Mandelbrot;
 using Functions.Compute.Primes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public static class ComputeServiceCollectionExtensions
             ComputeLog.PrimesTuned(logger, caches.L1DataBytes, caches.L2Bytes, caches.L2SharedBy, caches.Source, block, minSegment, maxSegment);
             return new ComputeExecutor(options.Threads > 0 ? options.Threads : Environment.ProcessorCount, options.Priority, logger);
         });
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KindCalibrations>();
         services.AddSingleton(provider => new CostCalibration(
             provider.GetServices<IComputeKind>(), provider.GetRequiredService<KindCalibrations>(), provider.GetRequiredService<ComputeExecutor>(),

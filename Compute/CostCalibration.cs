@@ -6,9 +6,12 @@ namespace Functions.Compute;
 /// Times each kind's calibration work (<see cref="IComputeKind.Calibration"/>), one kind after another on one of the
 /// executor's threads, and sets its factor: measured over modelled core time. It runs in the background from the
 /// host's start, so no request waits for it; until a kind's factor is set, its estimates use factor 1.
-/// Busy cores only ever make the work slower, so the fastest of <see cref="TimedRuns"/> runs is kept: it filters
-/// preemption, another program's cache pollution and runs still in unoptimised code (mandelbrot's loop reaches its
-/// tier-1 code only after a few runs, up to twice as fast).
+/// A busy machine only ever makes the work slower, so the lowest time seen is kept, in two ways. Within a round, the
+/// fastest of <see cref="TimedRuns"/> runs, which filters a preemption or a short burst. But a load that outlasts the
+/// round slows every run alike (primes' runs 1.15–1.5 each while other builds kept two cores busy, 1.06–1.09 quieter),
+/// so the round is repeated at <see cref="RecalibrateAfter"/> and a later round only ever lowers a factor: an
+/// instance that started busy prices right once the load has passed. A later round also times code the JIT has since
+/// optimised (mandelbrot's first round runs mostly in tier-0 code, about twice as slow).
 /// </summary>
 internal sealed class CostCalibration(
     IEnumerable<IComputeKind> kinds, KindCalibrations calibrations, ComputeExecutor executor, TimeProvider threadTime, ILogger logger)
@@ -22,7 +25,16 @@ internal sealed class CostCalibration(
     /// <summary>Runs timed after the warm-up: about 0.1 s of core time each, so all of a kind's stay well under a second.</summary>
     public const int TimedRuns = 3;
 
-    /// <summary>Calibrates every kind in turn; each outcome is logged and set as soon as it is known.</summary>
+    /// <summary>
+    /// When the later rounds run, from the host's start: past its start-up, past a first burst of jobs, past a long one.
+    /// Each costs about a second of one core.
+    /// </summary>
+    public static readonly IReadOnlyList<TimeSpan> RecalibrateAfter = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30)];
+
+    /// <summary>
+    /// One round: calibrates every kind in turn; each outcome is logged and set as soon as it is known, unless the
+    /// kind already has a lower factor, which it keeps.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         foreach (var kind in kinds)
@@ -33,13 +45,19 @@ internal sealed class CostCalibration(
                 var work = kind.Calibration();
                 var measured = await executor.RunAsync(() => Fastest(work, cancellationToken), work.Modelled * (TimedRuns + 1)).ConfigureAwait(false);
                 var factor = Math.Clamp(measured / work.Modelled, MinFactor, MaxFactor);
+                if (calibrations.For(kind.Name) is { Status: CalibrationStatus.Measured } earlier && earlier.Factor <= Math.Round(factor, 3))
+                {
+                    ComputeLog.CalibrationKept(logger, kind.Name, earlier.Factor, factor);
+                    continue;
+                }
                 calibrations.Set(kind.Name, new KindCalibration(Math.Round(factor, 3), CalibrationStatus.Measured));
                 ComputeLog.Calibrated(logger, kind.Name, factor, measured.TotalMilliseconds, work.Modelled.TotalMilliseconds);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                calibrations.Set(kind.Name, KindCalibration.Pending with { Status = CalibrationStatus.Failed });
-                ComputeLog.CalibrationFailed(logger, e, kind.Name);
+                if (calibrations.For(kind.Name).Status != CalibrationStatus.Measured)
+                    calibrations.Set(kind.Name, KindCalibration.Pending with { Status = CalibrationStatus.Failed });
+                ComputeLog.CalibrationFailed(logger, e, kind.Name, calibrations.For(kind.Name).Factor);
             }
         }
     }

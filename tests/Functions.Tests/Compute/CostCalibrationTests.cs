@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Functions.Compute;
 using Functions.Compute.HashSearch;
 using Functions.Compute.Mandelbrot;
@@ -80,6 +81,37 @@ public sealed class CostCalibrationTests
 
         Assert.Equal(new KindCalibration(1.0, CalibrationStatus.Measured), calibrations.For("k"));
         Assert.Equal(1 + CostCalibration.TimedRuns, kind.Runs);
+    }
+
+    [Fact]
+    public async Task Start_LaterRounds_RunAtTheirTimesAndOnlyLowerTheFactor()
+    {
+        var threadTime = new FakeTimeProvider();
+        var clock = new WatchedClock();
+        // The first round's runs all slowed (a load that outlasts it), the second's not, the others slowed again.
+        var kind = new TimedKind("k", threadTime, [.. Enumerable.Repeat(Milliseconds(190), 4), .. Enumerable.Repeat(Milliseconds(100), 4), Milliseconds(130)]);
+        var calibrations = new KindCalibrations();
+        var logs = new RecordingLoggerProvider();
+        using var executor = new ComputeExecutor(1);
+        var startup = new ComputeStartup(executor, new CostCalibration([kind], calibrations, executor, threadTime, logs.CreateLogger("test")), clock);
+
+        await startup.StartAsync(CancellationToken.None);
+        await startup.Calibration;
+        var afterFirstRound = calibrations.For("k");
+        var firstWait = await clock.Timers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+        clock.Advance(firstWait - TimeSpan.FromTicks(1));
+        var runsJustBeforeTheSecondRound = kind.Runs;
+        clock.Advance(TimeSpan.FromHours(1));
+        await startup.Recalibration;
+        await startup.StopAsync(CancellationToken.None);
+
+        Assert.Equal(new KindCalibration(1.9, CalibrationStatus.Measured), afterFirstRound);
+        Assert.Equal(CostCalibration.RecalibrateAfter[0], firstWait);
+        Assert.Equal(1 + CostCalibration.TimedRuns, runsJustBeforeTheSecondRound);
+        Assert.Equal((1 + CostCalibration.RecalibrateAfter.Count) * (1 + CostCalibration.TimedRuns), kind.Runs);
+        Assert.Equal(new KindCalibration(1.0, CalibrationStatus.Measured), calibrations.For("k"));
+        Assert.Equal([1.9, 1.0], logs.Records.Where(r => r.EventName == "Calibrated").Select(r => Math.Round((double)r.Properties["Factor"]!, 3)));
+        Assert.Equal(CostCalibration.RecalibrateAfter.Count - 1, logs.Records.Count(r => r.EventName == "CalibrationKept"));
     }
 
     [Fact]
@@ -171,6 +203,19 @@ public sealed class CostCalibrationTests
     }
 
     private static TimeSpan Milliseconds(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+
+    /// <summary>A fake clock that reports each timer's due time as it is created: a wait has begun.</summary>
+    private sealed class WatchedClock : FakeTimeProvider
+    {
+        public Channel<TimeSpan> Timers { get; } = Channel.CreateUnbounded<TimeSpan>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Timers.Writer.TryWrite(dueTime);
+            return timer;
+        }
+    }
 
     /// <summary>
     /// A kind of <see cref="Chunks"/> chunks modelled at 0.1 s each whose chunks take <paramref name="chunkTakes"/> of
