@@ -92,7 +92,10 @@ public sealed class SubmitLimiter : IDisposable
     /// <summary>How long <paramref name="turns"/> turns take to come, at the pace turns have been ending.</summary>
     private TimeSpan Drain(TurnPace pace, long turns) => TimeSpan.FromTicks(pace.Mean.Ticks * turns / _permits);
 
-    /// <summary>A refusal whose retry time is the next free slot after the line; while the pace is unknown, the budget.</summary>
+    /// <summary>
+    /// A refusal whose retry time is the next free slot after the line; while the pace is unknown, the budget. Only the
+    /// part of the line that its budget lets through counts: those behind it will be refused too, each given a slot.
+    /// </summary>
     private TooBusyException Refused(long waiting, TimeSpan budget)
     {
         var now = _time.GetUtcNow();
@@ -102,7 +105,7 @@ public sealed class SubmitLimiter : IDisposable
         {
             lock (_slots)
             {
-                var lineEnd = now + Drain(pace, waiting);
+                var lineEnd = now + TimeSpan.FromTicks(Math.Min(Drain(pace, waiting).Ticks, budget.Ticks));
                 _nextSlot = (_nextSlot > lineEnd ? _nextSlot : lineEnd) + Drain(pace, 1) / 2;
                 retryAfter = _nextSlot - now;
             }

@@ -77,6 +77,28 @@ public sealed class SubmitLimiterTests
         Assert.Equal(Deadline / 2, (await Assert.ThrowsAsync<TooBusyException>(() => waiting)).RetryAfter);
     }
 
+    [Fact]
+    public async Task EnterAsync_LineOfSubmitsThatWillBeRefused_SlotsStartAfterTheBudgetNotAfterTheWholeLine()
+    {
+        using var limiter = Limiter(permits: 1);
+        await EndTurnsAsync(limiter, Window - 1, TimeSpan.FromSeconds(1));
+        var held = await limiter.EnterAsync(Deadline, CancellationToken.None);
+        // Twenty join the line before the pace is known, so none is refused on arrival; all wait their 5 s.
+        var line = Enumerable.Range(0, 20).Select(_ => limiter.EnterAsync(Deadline, CancellationToken.None).AsTask()).ToList();
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        held.Dispose();
+
+        _clock.Advance(TimeSpan.FromSeconds(4));
+
+        // The first got the turn; the 19 behind it are refused at once. The line they were in was 19 s long at a second a
+        // turn, but no more than their 5 s of it would ever be served: their slots start then, half a second apart.
+        (await line[0]).Dispose();
+        var retries = new List<TimeSpan>();
+        foreach (var refused in line.Skip(1)) retries.Add((await Assert.ThrowsAsync<TooBusyException>(() => refused)).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(6), retries.Min());
+        Assert.Equal(TimeSpan.FromSeconds(15), retries.Max());
+    }
+
     [Theory]
     [InlineData(100, 7)]   // quick turns: the line may take all but 30% of the deadline
     [InlineData(1800, 6.4)] // the slowest recent turn 1.8 s: 3.6 s are kept for the turn
