@@ -5,17 +5,14 @@ namespace Functions.Jobs.Submit;
 
 /// <summary>
 /// Bounds how many submits work on storage at once on this instance: the rest wait in line, in order and without a
-/// thread. Storage then answers each write at its usual latency, instead of taking a whole burst at once and timing
-/// out on it (congestion collapse). A submit may wait in line for its deadline less what a turn needs (twice the
-/// slowest of the recent turns), so a write the line lets through is not cut short by the deadline. One whose wait
-/// would outlast that is refused at once, before any write, and one whose time runs out in line is refused the same
-/// way. Each refused submit is given the next free slot after the line as its retry time, the slots spaced at twice
-/// the pace turns really end: the refused come back spread out, not as one more burst, and a little faster than the
-/// line drained while they were refused. Turns are slowest during the burst that refuses them, so slots at that pace
-/// would leave the instance idle afterwards; slots too early only make some wait in line or be refused once more,
-/// which costs no write. Until a window of
-/// turns has ended (a fresh instance's first, slow ones) nothing is predicted: submits wait in line instead of being
-/// refused on a guess. Work already accepted (finishing, progress, reads of the computing side) never waits here.
+/// thread, so storage answers each write at its usual latency instead of timing out on a whole burst (congestion
+/// collapse). A submit may wait for its deadline less what a turn needs, so a write the line lets through is not cut
+/// short; one whose wait would outlast that is refused at once, before any write, as is one whose time runs out in
+/// line. Each refusal is given the next free slot after the served part of the line as its retry time, the slots at
+/// twice the pace turns end: the line drains slowest during the burst that refuses them, and a slot too early costs a
+/// wait in line or a second refusal, never a write. Until a window of turns has ended (a fresh instance's first, slow
+/// ones) nothing is predicted: submits wait in line rather than being refused on a guess. Work already accepted
+/// (finishing, progress, reads of the computing side) never waits here.
 /// </summary>
 public sealed class SubmitLimiter : IDisposable
 {
