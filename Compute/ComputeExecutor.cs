@@ -15,6 +15,7 @@ namespace Functions.Compute;
 /// </summary>
 public sealed partial class ComputeExecutor : IDisposable
 {
+    // Threads running an item now: the sum of the loops' Running, changed with it under the gate.
     private int _busy;
     private readonly object _gate = new();
     private readonly List<Loop> _loops = [];
@@ -146,20 +147,13 @@ public sealed partial class ComputeExecutor : IDisposable
     {
         while (TryTake(out var loop, out var index))
         {
-            Interlocked.Increment(ref _busy);
-            try
-            {
-                loop.Run(index);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _busy);
-            }
+            loop.Run(index);
 
             bool finished;
             lock (_gate)
             {
                 loop.Running--;
+                _busy--;
                 loop.LastServed = ++_clock;
                 finished = loop.Running == 0 && !loop.HasItems && _loops.Remove(loop);
             }
@@ -186,6 +180,7 @@ public sealed partial class ComputeExecutor : IDisposable
                     loop = next;
                     index = next.Take();
                     next.Running++;
+                    _busy++;
                     next.LastServed = ++_clock;
                     return true;
                 }
