@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Functions.Compute;
 
 /// <summary>The loops the executor's threads take items from.</summary>

@@ -7,10 +7,6 @@ public sealed class ComputeKinds(IEnumerable<IComputeKind> kinds, KindCalibratio
         kinds.ToDictionary(k => k.Name, k => (IComputeKind)new CalibratedKind(k, calibrations), StringComparer.Ordinal);
 
     /// <summary>The kinds priced by their models as they stand (factor 1).</summary>
-    public ComputeKinds(IEnumerable<IComputeKind> kinds) : this(kinds, new KindCalibrations())
-    {
-    }
-
     public IReadOnlyCollection<IComputeKind> All => _byName.Values;
 
     public IComputeKind? Find(string name) => _byName.GetValueOrDefault(name);

@@ -45,12 +45,13 @@ internal sealed class CostCalibration(
                 var work = kind.Calibration();
                 var measured = await executor.RunAsync(() => Fastest(work, cancellationToken), work.Modelled * (TimedRuns + 1)).ConfigureAwait(false);
                 var factor = Math.Clamp(measured / work.Modelled, MinFactor, MaxFactor);
-                if (calibrations.For(kind.Name) is { Status: CalibrationStatus.Measured } earlier && earlier.Factor <= Math.Round(factor, 3))
+                var rounded = Math.Round(factor, 3);
+                if (calibrations.For(kind.Name) is { Status: CalibrationStatus.Measured } earlier && earlier.Factor <= rounded)
                 {
                     ComputeLog.CalibrationKept(logger, kind.Name, earlier.Factor, factor);
                     continue;
                 }
-                calibrations.Set(kind.Name, new KindCalibration(Math.Round(factor, 3), CalibrationStatus.Measured));
+                calibrations.Set(kind.Name, new KindCalibration(rounded, CalibrationStatus.Measured));
                 ComputeLog.Calibrated(logger, kind.Name, factor, measured.TotalMilliseconds, work.Modelled.TotalMilliseconds);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -73,8 +73,9 @@ internal sealed record PrimesTuning(CpuCaches Caches, int BlockBytes, int Segmen
         // 1.09× primesieve's CPU time (large primes 1 → 50 ms per 10^9 numbers), more than the spill costs.
         var l2 = 1 << BitOperations.Log2((uint)Math.Max(1, caches.L2BytesPerCpu));
         l2 = Math.Clamp(l2, Math.Max(MinSegmentBytes, block), MaxL2SegmentBytes);
-        var wanted = BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, 2 * Math.Sqrt(Math.Max(limit, 0))));
-        var largest = l2 >= MinL2ToSpill || Math.Sqrt(Math.Max(limit, 0)) > l2 ? 2UL * (ulong)l2 : (ulong)l2;
+        var root = Math.Sqrt(Math.Max(limit, 0));
+        var wanted = BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, 2 * root));
+        var largest = l2 >= MinL2ToSpill || root > l2 ? 2UL * (ulong)l2 : (ulong)l2;
         var segment = (int)Math.Clamp(wanted, (ulong)l2, largest);
         block = Math.Min(block, segment);
 

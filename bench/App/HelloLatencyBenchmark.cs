@@ -30,7 +30,7 @@ public static class HelloLatencyBenchmark
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var app = builder.Build();
-        var hello = new HelloFunction(new ComputeKinds([]), null!);
+        var hello = new HelloFunction(new ComputeKinds([], new KindCalibrations()), null!);
         app.MapGet("/api/hello", context => hello.Hello(context.Request).ExecuteAsync(context));
         await app.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
