@@ -21,7 +21,7 @@ public sealed class JobRecovery(IJobRows rows, IWorkLedger ledger, ISendMarks se
     public async Task<bool> SendIfUnsentAsync(JobRecord job, CancellationToken cancellationToken)
     {
         if (job.Status != JobStatus.Queued || await sendMarks.IsSentAsync(job.Id, cancellationToken)) return false;
-        await SendAsync(job.Id, cancellationToken, job);
+        await SendAsync(job, cancellationToken);
         return true;
     }
 
@@ -39,7 +39,7 @@ public sealed class JobRecovery(IJobRows rows, IWorkLedger ledger, ISendMarks se
             }
             else if (job.Job.Status == JobStatus.Queued)
             {
-                await SendAsync(id, cancellationToken);
+                await SendAsync(job.Job, cancellationToken);
                 requeued.Add(id);
             }
             else
@@ -59,10 +59,11 @@ public sealed class JobRecovery(IJobRows rows, IWorkLedger ledger, ISendMarks se
         if (forgotten > 0) JobLog.WorkForgotten(logger, forgotten);
     }
 
-    private async Task SendAsync(string id, CancellationToken cancellationToken, JobRecord? job = null)
+    /// <summary>Sends the job's start message, under the trace it was submitted in, and clears its send mark.</summary>
+    private async Task SendAsync(JobRecord job, CancellationToken cancellationToken)
     {
-        await queue.SendAsync(new JobMessage(id, TraceParent: job?.TraceParent), cancellationToken);
-        await sendMarks.MarkSentAsync(id, cancellationToken);
-        JobLog.Requeued(logger, id);
+        await queue.SendAsync(new JobMessage(job.Id, TraceParent: job.TraceParent), cancellationToken);
+        await sendMarks.MarkSentAsync(job.Id, cancellationToken);
+        JobLog.Requeued(logger, job.Id);
     }
 }
