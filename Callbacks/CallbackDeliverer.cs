@@ -30,6 +30,7 @@ public sealed class CallbackDeliverer(
     /// <summary>How long a claimed attempt holds the delivery: its timeout, and time for the writes around it.</summary>
     private TimeSpan Lease => options.Value.Timeout + TimeSpan.FromSeconds(20);
 
+    /// <summary>A message from the callbacks queue: a malformed one is logged and dropped.</summary>
     public async Task DeliverAsync(string messageText, CancellationToken cancellationToken)
     {
         if (!CallbackMessage.TryParse(messageText, out var message))
@@ -38,6 +39,11 @@ public sealed class CallbackDeliverer(
             return;
         }
 
+        await DeliverAsync(message, cancellationToken);
+    }
+
+    public async Task DeliverAsync(CallbackMessage message, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var (claimed, givenUp) = (false, false);
         var snapshot = await rows.UpdateCallbackAsync(message.JobId, job =>

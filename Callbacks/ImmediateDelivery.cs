@@ -28,7 +28,7 @@ public sealed class ImmediateDelivery(CallbackDeliverer deliverer, ILogger<Immed
             {
                 try
                 {
-                    await deliverer.DeliverAsync(new CallbackMessage(jobId).ToJson(), token);
+                    await deliverer.DeliverAsync(new CallbackMessage(jobId), token);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
