@@ -53,7 +53,7 @@ public sealed class JobResponses(IOptions<WatchOptions> options, IOptions<Storag
         {
             HttpLog.StorageUnavailable(logger, e);
             return problem(Problems.Of(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
-                $"Storage did not answer within {storage.Value.RequestDeadlineSeconds} s. Try again later.").WithHeader("Retry-After", RetryAfter));
+                $"Storage did not answer within {storage.Value.RequestDeadlineSeconds} s. Try again later.").WithHeader(ApiText.RetryAfter, RetryAfter));
         }
         catch (JobOutcomeUnknownException e)
         {
@@ -62,7 +62,7 @@ public sealed class JobResponses(IOptions<WatchOptions> options, IOptions<Storag
             return problem(Problems.Of(StatusCodes.Status503ServiceUnavailable, "Job may exist",
                     $"{e.Message} Look it up at {statusUrl}, or send the same request with the same Idempotency-Key to get it.",
                     extensions: new Dictionary<string, object?> { ["jobId"] = e.JobId, ["statusUrl"] = statusUrl })
-                .WithHeader("Retry-After", RetryAfter));
+                .WithHeader(ApiText.RetryAfter, RetryAfter));
         }
         catch (RequestRefusedException e)
         {
@@ -79,17 +79,17 @@ public sealed class JobResponses(IOptions<WatchOptions> options, IOptions<Storag
         catch (TooBusyException e)
         {
             return problem(Problems.Of(StatusCodes.Status503ServiceUnavailable, "Too busy", e.Message)
-                .WithHeader("Retry-After", e.RetryAfter.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)));
+                .WithHeader(ApiText.RetryAfter, e.RetryAfter.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)));
         }
         catch (QueueUnavailableException e)
         {
-            return problem(Problems.Of(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", e.Message).WithHeader("Retry-After", RetryAfter));
+            return problem(Problems.Of(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", e.Message).WithHeader(ApiText.RetryAfter, RetryAfter));
         }
         catch (StorageUnavailableException e)
         {
             HttpLog.StorageUnavailable(logger, e);
             return problem(Problems.Of(StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "The job store could not be reached. Try again later.")
-                .WithHeader("Retry-After", RetryAfter));
+                .WithHeader(ApiText.RetryAfter, RetryAfter));
         }
     }
 
@@ -107,8 +107,8 @@ public sealed class JobResponses(IOptions<WatchOptions> options, IOptions<Storag
         var location = Routes.JobPath(job.Job.Id);
         var view = JobView.From(job);
         return view.Status.IsFinished()
-            ? new JsonOk<JobView>(view).WithHeader("Location", location)
-            : new JsonAccepted<JobView>(view, RetryAfter).WithHeader("Location", location);
+            ? new JsonOk<JobView>(view).WithHeader(ApiText.Location, location)
+            : new JsonAccepted<JobView>(view, RetryAfter).WithHeader(ApiText.Location, location);
     }
 
     /// <summary>What a job would cost: its kind and estimate (200), asked with the body a submit takes.</summary>

@@ -12,7 +12,7 @@ public sealed class JsonAccepted<T> : ApiResult<JsonAccepted<T>>, IEndpointMetad
     public JsonAccepted(T value, string retryAfterSeconds)
     {
         Value = value;
-        WithHeader("Retry-After", retryAfterSeconds);
+        WithHeader(ApiText.RetryAfter, retryAfterSeconds);
     }
 
     public T Value { get; }
