@@ -50,7 +50,7 @@ public sealed class SubmitLimiter : IDisposable
         var budget = LineBudget(deadline, pace);
         var ahead = Waiting;
         if (pace is { } known && Drain(known, ahead + 1) > budget)
-            throw Refused(ahead, budget);
+            throw Refused(ahead, budget, known);
 
         using var timeout = new CancellationTokenSource(budget, _time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -61,13 +61,13 @@ public sealed class SubmitLimiter : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw Refused(Waiting, budget);
+            throw Refused(Waiting, budget, _turns.Pace());
         }
 
         if (!lease.IsAcquired)
         {
             lease.Dispose();
-            throw Refused(Waiting, budget);
+            throw Refused(Waiting, budget, _turns.Pace());
         }
 
         return new Turn(this, lease, _time.GetTimestamp());
@@ -93,11 +93,11 @@ public sealed class SubmitLimiter : IDisposable
     /// A refusal whose retry time is the next free slot after the line; while the pace is unknown, the budget. Only the
     /// part of the line that its budget lets through counts: those behind it will be refused too, each given a slot.
     /// </summary>
-    private TooBusyException Refused(long waiting, TimeSpan budget)
+    private TooBusyException Refused(long waiting, TimeSpan budget, TurnPace? known)
     {
         var now = _time.GetUtcNow();
         TimeSpan retryAfter;
-        if (_turns.Pace() is not { } pace) retryAfter = budget;
+        if (known is not { } pace) retryAfter = budget;
         else
         {
             lock (_slots)
