@@ -32,10 +32,10 @@ public sealed record JobRecord(
     /// <summary>How the job's chunks are grouped into ranges, once it is planned.</summary>
     public RangePlan RangePlan => new(ChunkCount, RangeCount);
 
-    /// <summary>The core time the job was accepted under; jobs stored before estimates had no limit.</summary>
     /// <summary>The id of the job's trace, when it was submitted under one.</summary>
     public string? TraceId => TraceParent is { Length: 55 } parent ? parent[3..35] : null;
 
+    /// <summary>The core time the job was accepted under; jobs stored before estimates had no limit.</summary>
     public TimeSpan Budget => Estimate is { BudgetCoreSeconds: > 0 and < 1e12 } estimate ? TimeSpan.FromSeconds(estimate.BudgetCoreSeconds) : TimeSpan.MaxValue;
 
     /// <summary>The job written finished at <paramref name="at"/>: its callback, if it asked for this end, pending in the same write.</summary>
