@@ -18,6 +18,7 @@ namespace Functions.Tests.Jobs;
 public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private TickCountingClock _ticks = null!;
     private readonly StoreCalls _reads = new();
     private FunctionApp _app = null!;
 
@@ -25,9 +26,10 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
 
     public Task InitializeAsync()
     {
+        _ticks = new TickCountingClock(_clock);
         _app = new FunctionApp(azurite.ConnectionString, addTestServices: services =>
         {
-            services.AddSingleton<TimeProvider>(_clock);
+            services.AddSingleton<TimeProvider>(_ticks);
             _reads.Register(services);
         });
         return Task.CompletedTask;
@@ -191,14 +193,75 @@ public sealed class JobWatchTests(AzuriteFixture azurite, ITestOutputHelper outp
         return new JobSnapshot(job, (await _app.Store.TryCreateAsync(job, CancellationToken.None))!, []);
     }
 
-    /// <summary>Moves the clock in steps of 100 ms, letting the reads each step starts finish before the next.</summary>
+    /// <summary>
+    /// Moves the clock in steps of 100 ms. Before each next step, the reads a step started finish and every poller is
+    /// back at its next tick: a poller resumes from a read as thread-pool work, and on a busy machine the clock would
+    /// otherwise run ahead of the pollers, so that a window of it saw none of their reads.
+    /// </summary>
     private async Task AdvanceAsync(TimeSpan span)
     {
         for (var moved = TimeSpan.Zero; moved < span; moved += TimeSpan.FromMilliseconds(100))
         {
             _clock.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Yield();
-            await _reads.SettledAsync();
+            await FunctionApp.WaitUntilAsync(() => Task.FromResult(_reads.InFlight == 0 && _ticks.Armed == Watch.WatchedJobs), TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>
+    /// The fake clock, counting its armed timers of a second or less: in these tests, exactly the watch's pollers
+    /// waiting for their next tick (each waits at most a second; the callers' own waits are longer).
+    /// </summary>
+    private sealed class TickCountingClock(FakeTimeProvider clock) : TimeProvider
+    {
+        private int _armed;
+
+        public int Armed => Volatile.Read(ref _armed);
+
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public override long GetTimestamp() => clock.GetTimestamp();
+
+        public override long TimestampFrequency => clock.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => clock.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime > TimeSpan.FromSeconds(1) || period != Timeout.InfiniteTimeSpan) return clock.CreateTimer(callback, state, dueTime, period);
+            var tick = new Tick(this);
+            Interlocked.Increment(ref _armed);
+            tick.Inner = clock.CreateTimer(s =>
+            {
+                tick.End();
+                callback(s);
+            }, state, dueTime, period);
+            return tick;
+        }
+
+        private sealed class Tick(TickCountingClock owner) : ITimer
+        {
+            private int _ended;
+
+            public ITimer Inner { get; set; } = null!;
+
+            public void End()
+            {
+                if (Interlocked.Exchange(ref _ended, 1) == 0) Interlocked.Decrement(ref owner._armed);
+            }
+
+            public bool Change(TimeSpan dueTime, TimeSpan period) => Inner.Change(dueTime, period);
+
+            public void Dispose()
+            {
+                End();
+                Inner.Dispose();
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                End();
+                return Inner.DisposeAsync();
+            }
         }
     }
 }
