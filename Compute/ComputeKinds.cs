@@ -6,7 +6,7 @@ public sealed class ComputeKinds(IEnumerable<IComputeKind> kinds, KindCalibratio
     private readonly Dictionary<string, IComputeKind> _byName =
         kinds.ToDictionary(k => k.Name, k => (IComputeKind)new CalibratedKind(k, calibrations), StringComparer.Ordinal);
 
-    /// <summary>The kinds priced by their models as they stand (factor 1).</summary>
+    /// <summary>Every kind, each priced with its calibration factor.</summary>
     public IReadOnlyCollection<IComputeKind> All => _byName.Values;
 
     public IComputeKind? Find(string name) => _byName.GetValueOrDefault(name);
