@@ -7,18 +7,20 @@ set -u
 n=${N:-10}
 big_job=${BIG:-'{"kind":"primes","input":{"limit":5000000000000}}'}
 small() { curl -s -o /dev/null -w '%{time_total}\n' -X POST "$BASE/api/jobs?wait=60" -H 'Content-Type: application/json' -d '{"kind":"primes","input":{"limit":1000}}'; }
-big() { curl -s -X POST "$BASE/api/jobs" -H 'Content-Type: application/json' -d "$big_job" | sed -nE 's/.*"id":"([^"]+)".*/\1/p'; }
+submit_big() { curl -s -X POST "$BASE/api/jobs" -H 'Content-Type: application/json' -d "$big_job"; }
+id_of() { sed -nE 's/.*"id":"([^"]+)".*/\1/p' <<<"$1"; }
 stats() { sort -n | awk -v ref="${1:-0}" '{ t[NR] = $1; s += $1 } END {
   printf "p50 %.2f s, mean %.2f s, max %.2f s", t[int((NR + 1) / 2)], s / NR, t[NR]; if (ref > 0) printf " (mean %.1f× alone)", s / NR / ref }'; }
 alone=$(for _ in $(seq 1 "$n"); do small; done)
 echo "alone:               $(stats <<<"$alone")"
 ref=$(awk '{ s += $1 } END { print s / NR }' <<<"$alone")
-at=$(for _ in $(seq 1 "$n"); do id=$(big); small; curl -s -o /dev/null -X DELETE "$BASE/api/jobs/$id"; done)
+at=$(for _ in $(seq 1 "$n"); do id=$(id_of "$(submit_big)"); small; curl -s -o /dev/null -X DELETE "$BASE/api/jobs/$id"; done)
 echo "just after a big job: $(stats "$ref" <<<"$at")"
-id=$(big)
-[ -n "$id" ] || { echo "the big job was not accepted" >&2; exit 1; }
+answer=$(submit_big)
+id=$(id_of "$answer")
+[ -n "$id" ] || { echo "the big job was not accepted: $answer" >&2; exit 1; }
+ranges=$(grep -oE '"ranges":[0-9]+' <<<"$answer" | cut -d: -f2)
 until curl -s "$BASE/api/jobs/$id" | grep -q '"status":"running"'; do sleep 0.2; done
-ranges=$(curl -s "$BASE/api/jobs/$id" | grep -oE '"ranges":[0-9]+' | cut -d: -f2)
 behind=$(for _ in $(seq 1 "$n"); do small; done)
 echo "behind its $ranges ranges: $(stats "$ref" <<<"$behind")"
 curl -s -o /dev/null -X DELETE "$BASE/api/jobs/$id"
