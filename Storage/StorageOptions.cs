@@ -14,6 +14,12 @@ public sealed class StorageOptions
     public TimeSpan RequestDeadline => TimeSpan.FromSeconds(RequestDeadlineSeconds);
 
     /// <summary>
+    /// How many partitions the index (listing, work ledger, send marks) is spread over, for a new jobs table: each holds
+    /// up to about 2,000 writes/s in Azure. A table keeps the count it was first used with (<see cref="IndexShards"/>).
+    /// </summary>
+    public int IndexShards { get; set; } = 1;
+
+    /// <summary>
     /// One try of a table or queue request: half the deadline, so a try that got no answer can be made once more
     /// within it, and a busy account is not sent a retry storm of short timeouts.
     /// </summary>

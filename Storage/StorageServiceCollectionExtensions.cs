@@ -13,6 +13,8 @@ public static class StorageServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
             .Validate(storage => storage.RequestDeadlineSeconds >= 1, $"{StorageOptions.Section}:{nameof(StorageOptions.RequestDeadlineSeconds)} must be at least 1.")
+            .Validate(storage => storage.IndexShards is >= 1 and <= IndexShards.MaxCount,
+                $"{StorageOptions.Section}:{nameof(StorageOptions.IndexShards)} must be from 1 to {IndexShards.MaxCount}.")
             .ValidateOnStart();
         services.AddStorageClients(configuration);
         services.TryAddSingleton(TimeProvider.System);

@@ -1,13 +1,14 @@
 using Functions.Jobs.Submit;
 using Functions.Jobs.Upkeep;
 using Functions.Jobs.Watch;
+using Functions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Functions.Tests.Jobs;
 
-/// <summary>The <c>Jobs</c> settings, bound by the app's own composition: defaults hold, and a setting out of range stops the start.</summary>
+/// <summary>The <c>Jobs</c> and <c>Storage</c> settings, bound by the app's own composition: defaults hold, and a setting out of range stops the start.</summary>
 public sealed class JobSettingsTests
 {
     [Fact]
@@ -26,6 +27,8 @@ public sealed class JobSettingsTests
     [InlineData("Jobs:MaxWaitSeconds", "230", nameof(WatchOptions.MaxWaitSeconds))]
     [InlineData("Jobs:WatchReadsPerSecond", "0", nameof(WatchOptions.WatchReadsPerSecond))]
     [InlineData("Jobs:RetentionHours", "-1", nameof(RetentionOptions.RetentionHours))]
+    [InlineData("Storage:IndexShards", "0", nameof(StorageOptions.IndexShards))]
+    [InlineData("Storage:IndexShards", "33", nameof(StorageOptions.IndexShards))]
     public void OutOfRange_StopsTheStart_NamingTheSetting(string key, string value, string property)
     {
         using var provider = Compose(new() { [key] = value });

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.Tests.Storage;
@@ -98,7 +99,7 @@ public sealed class StorageInitializerTests
         var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Azurite.AccountKey};" +
             $"BlobEndpoint={account};QueueEndpoint={account};TableEndpoint={account};";
         return new StorageInitializer(new QueueServiceClient(connection), new TableServiceClient(connection), new BlobServiceClient(connection),
-            time, logging.CreateLogger<StorageInitializer>());
+            Options.Create(new StorageOptions()), time, logging.CreateLogger<StorageInitializer>());
     }
 
     /// <summary>Each time the creation pauses, moves the fake clock to the pause's end, until the creation ends.</summary>
