@@ -9,9 +9,9 @@ namespace Functions.Storage;
 
 /// <summary>
 /// The rows of the jobs table. One partition per job: the row <c>job</c> holds its state and rows <c>range-NNNNN</c>
-/// each range's progress and partial, so a status read is one partition query. The partition <c>index</c> lists jobs
-/// newest first (inverted ticks), each entry a copy of its job once it has finished; the partition
-/// <c>idempotency</c> maps hashed keys to jobs.
+/// each range's progress and partial, so a status read is one partition query. The index partitions (<c>index</c>,
+/// <c>index-1</c>, … as <see cref="IndexShards"/> spreads them) list jobs newest first (inverted ticks), each entry a
+/// copy of its job once it has finished; the partition <c>idempotency</c> maps hashed keys to jobs.
 /// </summary>
 internal static class JobEntities
 {
@@ -20,8 +20,8 @@ internal static class JobEntities
     public const string IdempotencyPartition = "idempotency";
     private const string RangeRowPrefix = "range-";
 
-    // The work ledger and the send markers live in the index partition, so an entry and its job's listing entry change
-    // in one transaction. Listing entries start with digits, which sort before ':' and so before every other prefix.
+    // The work ledger and the send markers live in the job's index partition, so an entry and its job's listing entry
+    // change in one transaction. Listing entries start with digits, which sort before ':' and so before every other prefix.
     private const string WorkRowPrefix = "work-";
     private const string SendRowPrefix = "send-";
     private const string AfterListing = ":";
@@ -31,25 +31,26 @@ internal static class JobEntities
     /// <summary>A send marker: the job's message may not be on the queue yet. Written with the job, removed once it is sent.</summary>
     public static string SendRow(string jobId) => SendRowPrefix + jobId;
 
-    /// <summary>The index partition's listing entries only.</summary>
-    public static string ListingFilter(string? after) => after is null
-        ? TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey lt {AfterListing}")
-        : TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey gt {after} and RowKey lt {AfterListing}");
+    /// <summary>An index partition's listing entries only.</summary>
+    public static string ListingFilter(string partition, string? after) => after is null
+        ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {AfterListing}")
+        : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {after} and RowKey lt {AfterListing}");
 
-    /// <summary>The send markers written before <paramref name="cutoff"/>.</summary>
-    public static string SendFilter(DateTimeOffset cutoff) => TableClient.CreateQueryFilter(
-        $"PartitionKey eq {IndexPartition} and RowKey ge {SendRowPrefix} and RowKey lt {"send."} and CreatedAt lt {cutoff}");
+    /// <summary>An index partition's send markers written before <paramref name="cutoff"/>.</summary>
+    public static string SendFilter(string partition, DateTimeOffset cutoff) => TableClient.CreateQueryFilter(
+        $"PartitionKey eq {partition} and RowKey ge {SendRowPrefix} and RowKey lt {"send."} and CreatedAt lt {cutoff}");
 
     public static string JobIdOfSend(string sendRow) => sendRow[SendRowPrefix.Length..];
 
-    public static TableEntity ToSendEntry(JobRecord job) => new(IndexPartition, SendRow(job.Id)) { ["CreatedAt"] = job.CreatedAt };
+    public static TableEntity ToSendEntry(JobRecord job, string partition) => new(partition, SendRow(job.Id)) { ["CreatedAt"] = job.CreatedAt };
 
-    /// <summary>The work ledger: one entry per job not yet finished, holding its expected core-seconds.</summary>
-    public static string WorkFilter => TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition} and RowKey ge {WorkRowPrefix} and RowKey lt {"work."}");
+    /// <summary>An index partition's share of the work ledger: one entry per job not yet finished, holding its expected core-seconds.</summary>
+    public static string WorkFilter(string partition) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {WorkRowPrefix} and RowKey lt {"work."}");
 
     public static string JobIdOfWork(string workRow) => workRow[WorkRowPrefix.Length..];
 
-    public static TableEntity ToWorkEntry(JobRecord job) => new(IndexPartition, WorkRow(job.Id)) { ["CoreSeconds"] = job.Estimate?.CoreSeconds ?? 0 };
+    public static TableEntity ToWorkEntry(JobRecord job, string partition) => new(partition, WorkRow(job.Id)) { ["CoreSeconds"] = job.Estimate?.CoreSeconds ?? 0 };
 
     public static string RangeRow(int index) => RangeRowPrefix + index.ToString("D5", CultureInfo.InvariantCulture);
 
@@ -83,8 +84,8 @@ internal static class JobEntities
         TableClient.CreateQueryFilter($"RowKey eq {JobRow} and CallbackDueAt lt {cutoff}");
 
     /// <summary>The listing entry: who the job is and, once it has finished, everything the listing shows of it.</summary>
-    public static TableEntity ToIndexEntry(JobRecord job) =>
-        WithState(new TableEntity(IndexPartition, IndexRow(job.CreatedAt, job.Id)) { ["JobId"] = job.Id }, job);
+    public static TableEntity ToIndexEntry(JobRecord job, string partition) =>
+        WithState(new TableEntity(partition, IndexRow(job.CreatedAt, job.Id)) { ["JobId"] = job.Id }, job);
 
     /// <summary>The job an index entry copies, when it is final; null while the job may still change (read its row).</summary>
     public static JobRecord? FinishedJobOf(TableEntity indexEntry) =>

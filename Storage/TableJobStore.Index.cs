@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Azure;
 using Functions.Jobs.Store;
@@ -6,58 +7,91 @@ using static Functions.Storage.JobEntities;
 
 namespace Functions.Storage;
 
-/// <summary>The index partition: the listing, the work ledger and the send marks, written through <see cref="IndexWriter"/>.</summary>
+/// <summary>
+/// The index partitions: the listing, the work ledger and the send marks, each job's in the partition
+/// <see cref="IndexShards"/> gives it, written through that partition's <see cref="IndexWriter"/>. What reads them all
+/// reads every partition: the listing merges them into one order.
+/// </summary>
 public sealed partial class TableJobStore
 {
     // How many listing entries one list request reads at most while looking for a status.
     private const int MaxListScan = 1000;
 
-    public Task MarkSentAsync(string id, CancellationToken cancellationToken) =>
-        GuardAsync(() => _index.WriteAsync([Delete(SendRow(id))], cancellationToken), cancellationToken);
+    public Task MarkSentAsync(string id, CancellationToken cancellationToken) => GuardAsync(shards =>
+    {
+        var partition = shards.PartitionOf(id);
+        return IndexWriterOf(partition).WriteAsync([Delete(partition, SendRow(id))], cancellationToken);
+    }, cancellationToken);
 
-    public Task<bool> IsSentAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
-        !(await _table.GetEntityIfExistsAsync<TableEntity>(IndexPartition, SendRow(id), ["RowKey"], cancellationToken)).HasValue, cancellationToken);
+    public Task<bool> IsSentAsync(string id, CancellationToken cancellationToken) => GuardAsync(async shards =>
+        !(await _table.GetEntityIfExistsAsync<TableEntity>(shards.PartitionOf(id), SendRow(id), ["RowKey"], cancellationToken)).HasValue, cancellationToken);
 
     public IAsyncEnumerable<string> FindUnsentBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        FindAsync(SendFilter(cutoff), row => JobIdOfSend(row.RowKey), cancellationToken);
+        FindInIndexAsync(partition => SendFilter(partition, cutoff), row => JobIdOfSend(row.RowKey), cancellationToken);
 
-    public Task ForgetUnsentAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
+    public Task ForgetUnsentAsync(string id, CancellationToken cancellationToken) => GuardAsync(async shards =>
     {
-        var marker = await _table.GetEntityIfExistsAsync<TableEntity>(IndexPartition, SendRow(id), ["CreatedAt"], cancellationToken);
+        var partition = shards.PartitionOf(id);
+        var marker = await _table.GetEntityIfExistsAsync<TableEntity>(partition, SendRow(id), ["CreatedAt"], cancellationToken);
         if (!marker.HasValue) return;
-        await _table.DeleteEntityAsync(IndexPartition, IndexRow(marker.Value!.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
-        await _table.DeleteEntityAsync(IndexPartition, WorkRow(id), ETag.All, cancellationToken);
-        await _table.DeleteEntityAsync(IndexPartition, SendRow(id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(partition, IndexRow(marker.Value!.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(partition, WorkRow(id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(partition, SendRow(id), ETag.All, cancellationToken);
     }, cancellationToken);
 
     /// <summary>
-    /// Reads the listing partition a page at a time. A finished job's entry carries what the listing shows; only the
-    /// entries of jobs that may still change cost a read of their row, all of one page at once.
+    /// Reads the listing a page at a time, in one order across the index partitions. A finished job's entry carries
+    /// what the listing shows; only the entries of jobs that may still change cost a read of their row, all of one
+    /// page at once.
     /// </summary>
-    public Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken) => GuardAsync(async () =>
+    public Task<JobPage> ListAsync(JobStatus? status, int top, string? continuation, CancellationToken cancellationToken) => GuardAsync(async shards =>
     {
-        var filter = ListingFilter(continuation);
         var jobs = new List<JobRecord>();
         string? last = null;
         var scanned = 0;
-        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: TableLimits.MaxBatch, cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in ListingAsync(shards, continuation, cancellationToken).Chunk(TableLimits.MaxBatch).WithCancellation(cancellationToken))
         {
-            var listed = await Task.WhenAll(page.Values.Select(entry => ListedJobAsync(entry, cancellationToken)));
+            var listed = await Task.WhenAll(page.Select(entry => ListedJobAsync(entry, cancellationToken)));
             for (var i = 0; i < listed.Length; i++)
             {
-                last = page.Values[i].RowKey;
+                last = page[i].RowKey;
                 scanned++;
                 if (listed[i] is { } job && (status is null || job.Status == status)) jobs.Add(job);
                 if (jobs.Count == top) return new JobPage(jobs, last);
             }
 
             // A rare status may be far back: answer what was found and let the caller continue from here.
-            if (scanned >= MaxListScan) return new JobPage(jobs, page.ContinuationToken is null ? null : last);
-            if (page.ContinuationToken is null) return new JobPage(jobs, null);
+            if (scanned >= MaxListScan) return new JobPage(jobs, page.Length < TableLimits.MaxBatch ? null : last);
         }
 
         return new JobPage(jobs, null);
     }, cancellationToken);
+
+    /// <summary>
+    /// Every index partition's listing entries after <paramref name="after"/>, newest first: each partition's query is
+    /// in that order already, so the next entry is always the least of their heads.
+    /// </summary>
+    private async IAsyncEnumerable<TableEntity> ListingAsync(IndexShards shards, string? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var heads = shards.Partitions
+            .Select(partition => _table.QueryAsync<TableEntity>(ListingFilter(partition, after), maxPerPage: TableLimits.MaxBatch, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken))
+            .ToList();
+        try
+        {
+            var started = await Task.WhenAll(heads.Select(head => head.MoveNextAsync().AsTask()));
+            var live = heads.Where((_, i) => started[i]).ToList();
+            while (live.Count > 0)
+            {
+                var next = live.MinBy(head => head.Current.RowKey, StringComparer.Ordinal)!;
+                yield return next.Current;
+                if (!await next.MoveNextAsync()) live.Remove(next);
+            }
+        }
+        finally
+        {
+            foreach (var head in heads) await head.DisposeAsync();
+        }
+    }
 
     private async Task<JobRecord?> ListedJobAsync(TableEntity entry, CancellationToken cancellationToken)
     {
@@ -66,28 +100,32 @@ public sealed partial class TableJobStore
         return row.HasValue ? ToJob(row.Value!) : null;
     }
 
-    public Task<QueuedWork> GetQueuedWorkAsync(CancellationToken cancellationToken) => GuardAsync(async () =>
+    public Task<QueuedWork> GetQueuedWorkAsync(CancellationToken cancellationToken) => GuardAsync(async shards =>
     {
-        var seconds = 0.0;
-        var jobs = new HashSet<string>();
-        await foreach (var entry in _table.QueryAsync<TableEntity>(WorkFilter, select: ["RowKey", "CoreSeconds"], cancellationToken: cancellationToken))
+        var entries = await Task.WhenAll(shards.Partitions.Select(async partition =>
         {
-            seconds += entry.GetDouble("CoreSeconds") ?? 0;
-            jobs.Add(JobIdOfWork(entry.RowKey));
-        }
+            var work = new List<TableEntity>();
+            await foreach (var entry in _table.QueryAsync<TableEntity>(WorkFilter(partition), select: ["RowKey", "CoreSeconds"], cancellationToken: cancellationToken))
+                work.Add(entry);
+            return work;
+        }));
 
-        return new QueuedWork(TimeSpan.FromSeconds(seconds), jobs);
+        var all = entries.SelectMany(work => work).ToList();
+        return new QueuedWork(TimeSpan.FromSeconds(all.Sum(entry => entry.GetDouble("CoreSeconds") ?? 0)), all.Select(entry => JobIdOfWork(entry.RowKey)).ToHashSet());
     }, cancellationToken);
 
-    public Task<int> ForgetFinishedWorkAsync(CancellationToken cancellationToken) => GuardAsync(async () =>
+    public Task<int> ForgetFinishedWorkAsync(CancellationToken cancellationToken) => GuardAsync(async shards =>
     {
         var forgotten = 0;
-        await foreach (var entry in _table.QueryAsync<TableEntity>(WorkFilter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        foreach (var partition in shards.Partitions)
         {
-            var job = await _table.GetEntityIfExistsAsync<TableEntity>(JobIdOfWork(entry.RowKey), JobRow, ["Status"], cancellationToken);
-            if (job.HasValue && !Enum.Parse<JobStatus>(job.Value!.GetString("Status")).IsFinished()) continue;
-            await _table.DeleteEntityAsync(IndexPartition, entry.RowKey, ETag.All, cancellationToken);
-            forgotten++;
+            await foreach (var entry in _table.QueryAsync<TableEntity>(WorkFilter(partition), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            {
+                var job = await _table.GetEntityIfExistsAsync<TableEntity>(JobIdOfWork(entry.RowKey), JobRow, ["Status"], cancellationToken);
+                if (job.HasValue && !Enum.Parse<JobStatus>(job.Value!.GetString("Status")).IsFinished()) continue;
+                await _table.DeleteEntityAsync(partition, entry.RowKey, ETag.All, cancellationToken);
+                forgotten++;
+            }
         }
 
         return forgotten;
@@ -95,4 +133,14 @@ public sealed partial class TableJobStore
 
     public IAsyncEnumerable<string> FindFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         FindAsync(TableClient.CreateQueryFilter($"RowKey eq {JobRow} and CompletedAt lt {cutoff}"), row => row.PartitionKey, cancellationToken);
+
+    /// <summary>What <paramref name="idOf"/> reads from each index entry that matches its partition's filter, partition after partition.</summary>
+    private async IAsyncEnumerable<string> FindInIndexAsync(Func<string, string> filterOf, Func<TableEntity, string> idOf, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var shards = await GuardAsync(Task.FromResult, cancellationToken);
+        foreach (var partition in shards.Partitions)
+        {
+            await foreach (var id in FindAsync(filterOf(partition), idOf, cancellationToken)) yield return id;
+        }
+    }
 }

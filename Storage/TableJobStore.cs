@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
@@ -19,17 +20,18 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.JobsTable);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.ResultsContainer);
-    private readonly IndexWriter _index = new(tables.GetTableClient(StorageNames.JobsTable));
+    private readonly ConcurrentDictionary<string, Lazy<IndexWriter>> _indexWriters = new();
 
     /// <summary>The input is one string property of the job row.</summary>
     public int MaxInputLength => TableLimits.MaxStringLength;
 
-    public Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken) => GuardAsync(async () =>
+    public Task<string?> TryCreateAsync(JobRecord job, CancellationToken cancellationToken) => GuardAsync(async shards =>
     {
         // The row and, grouped with other submits', the listing entry, the work entry and the send marker are written
         // at once: one round trip of waiting, not two.
-        var listed = _index.WriteAsync(
-            [Upsert(ToIndexEntry(job)), Upsert(ToWorkEntry(job)), Upsert(ToSendEntry(job))], cancellationToken);
+        var partition = shards.PartitionOf(job.Id);
+        var listed = IndexWriterOf(partition).WriteAsync(
+            [Upsert(ToIndexEntry(job, partition)), Upsert(ToWorkEntry(job, partition)), Upsert(ToSendEntry(job, partition))], cancellationToken);
         var stored = _table.AddEntityAsync(ToEntity(job), cancellationToken);
         try
         {
@@ -44,7 +46,7 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
                 return existing.Value!.ETag.ToString();
 
             // Another submit with the same idempotency key stored the job first: its listing entry is the one to keep.
-            await _table.DeleteEntityAsync(IndexPartition, IndexRow(job.CreatedAt, job.Id), ETag.All, cancellationToken);
+            await _table.DeleteEntityAsync(partition, IndexRow(job.CreatedAt, job.Id), ETag.All, cancellationToken);
             return null;
         }
     }, cancellationToken);
@@ -73,7 +75,7 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
         return new JobSnapshot(job, row.Value!.ETag.ToString(), ranges);
     }, cancellationToken);
 
-    public Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken) => GuardAsync(async () =>
+    public Task<string?> TryReplaceAsync(JobRecord job, string version, CancellationToken cancellationToken) => GuardAsync(async shards =>
     {
         string? written;
         try
@@ -85,7 +87,7 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
             return null;
         }
 
-        if (job.Status.IsFinished()) await ListFinishedAsync(job, cancellationToken);
+        if (job.Status.IsFinished()) await ListFinishedAsync(job, shards.PartitionOf(job.Id), cancellationToken);
         return written;
     }, cancellationToken);
 
@@ -110,16 +112,16 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
     /// if this write is lost, the entry still says unfinished (the listing reads the row) and ForgetFinishedWork drops
     /// the work.
     /// </summary>
-    private async Task ListFinishedAsync(JobRecord job, CancellationToken cancellationToken)
+    private async Task ListFinishedAsync(JobRecord job, string partition, CancellationToken cancellationToken)
     {
         try
         {
-            await _index.WriteAsync([Upsert(ToIndexEntry(job)), new TableTransactionAction(TableTransactionActionType.Delete, ToWorkEntry(job), ETag.All)], cancellationToken);
+            await IndexWriterOf(partition).WriteAsync([Upsert(ToIndexEntry(job, partition)), Delete(partition, WorkRow(job.Id))], cancellationToken);
         }
         catch (TableTransactionFailedException e) when (e.Status == 404)
         {
             // A job stored before the ledger, or whose work was dropped already: only the listing changes.
-            await _table.UpsertEntityAsync(ToIndexEntry(job), TableUpdateMode.Replace, cancellationToken);
+            await _table.UpsertEntityAsync(ToIndexEntry(job, partition), TableUpdateMode.Replace, cancellationToken);
         }
         catch (Exception e) when (StorageFailures.Describe(e) is { } failure)
         {
@@ -128,7 +130,7 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
         }
     }
 
-    public Task PurgeAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
+    public Task PurgeAsync(string id, CancellationToken cancellationToken) => GuardAsync(async shards =>
     {
         var rows = new List<TableEntity>();
         await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), select: ["PartitionKey", "RowKey", "CreatedAt"], cancellationToken: cancellationToken))
@@ -140,9 +142,10 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
         foreach (var batch in rows.Where(r => r.RowKey != JobRow).Chunk(TableLimits.MaxBatch))
             await DeleteAllAsync(batch, cancellationToken);
         if (rows.SingleOrDefault(r => r.RowKey == JobRow) is not { } jobRow) return;
-        await _table.DeleteEntityAsync(IndexPartition, IndexRow(jobRow.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
-        await _table.DeleteEntityAsync(IndexPartition, WorkRow(id), ETag.All, cancellationToken);
-        await _table.DeleteEntityAsync(IndexPartition, SendRow(id), ETag.All, cancellationToken);
+        var partition = shards.PartitionOf(id);
+        await _table.DeleteEntityAsync(partition, IndexRow(jobRow.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(partition, WorkRow(id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(partition, SendRow(id), ETag.All, cancellationToken);
         await _table.DeleteEntityAsync(id, JobRow, ETag.All, cancellationToken);
     }, cancellationToken);
 
@@ -158,22 +161,33 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
 
     private static TableTransactionAction Upsert(TableEntity entity) => new(TableTransactionActionType.UpsertReplace, entity);
 
-    private static TableTransactionAction Delete(string indexRow) => new(TableTransactionActionType.Delete, new TableEntity(IndexPartition, indexRow), ETag.All);
+    private static TableTransactionAction Delete(string partition, string row) => new(TableTransactionActionType.Delete, new TableEntity(partition, row), ETag.All);
+
+    /// <summary>The group commit of one index partition, started on its first write.</summary>
+    private IndexWriter IndexWriterOf(string partition) =>
+        _indexWriters.GetOrAdd(partition, _ => new Lazy<IndexWriter>(() => new IndexWriter(_table))).Value;
 
     /// <summary>One entity-group transaction deleting rows of one partition (at most <see cref="TableLimits.MaxBatch"/>).</summary>
     private Task DeleteAllAsync(IEnumerable<ITableEntity> rows, CancellationToken cancellationToken) =>
         _table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
 
-    private Task GuardAsync(Func<Task> operation, CancellationToken cancellationToken) => GuardAsync(async () =>
+    private Task GuardAsync(Func<Task> operation, CancellationToken cancellationToken) => GuardAsync(_ => operation(), cancellationToken);
+
+    private Task GuardAsync(Func<IndexShards, Task> operation, CancellationToken cancellationToken) => GuardAsync(async shards =>
     {
-        await operation();
+        await operation(shards);
         return true;
     }, cancellationToken);
 
-    /// <summary>Every operation: the table and container exist first, and a transient failure becomes <see cref="StorageUnavailableException"/>.</summary>
-    private Task<T> GuardAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken) => StorageFailures.GuardAsync(async () =>
+    private Task<T> GuardAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken) => GuardAsync(_ => operation(), cancellationToken);
+
+    /// <summary>
+    /// Every operation: the table and container exist first (and the table's index shards are known), and a transient
+    /// failure becomes <see cref="StorageUnavailableException"/>.
+    /// </summary>
+    private Task<T> GuardAsync<T>(Func<IndexShards, Task<T>> operation, CancellationToken cancellationToken) => StorageFailures.GuardAsync(async () =>
     {
-        await storage.EnsureTableAndContainerAsync(cancellationToken);
-        return await operation();
+        var shards = await storage.EnsureTableAndContainerAsync(cancellationToken);
+        return await operation(shards);
     }, cancellationToken);
 }
