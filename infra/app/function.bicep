@@ -36,6 +36,8 @@ var appSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   Compute__InvocationBudgetSeconds: '60'
   Jobs__MaxWaitSeconds: '200'
+  // The index over 4 table partitions: past 3 the jobs queue binds first (docs/overload.md). Kept by a table once used.
+  Storage__IndexShards: '4'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {

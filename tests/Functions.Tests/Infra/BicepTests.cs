@@ -57,6 +57,7 @@ public sealed class BicepTests(CompiledInfraFixture infra) : IClassFixture<Compi
     [InlineData("AzureWebJobsStorage__credential", "managedidentity")]
     [InlineData("Compute__InvocationBudgetSeconds", "60")]
     [InlineData("Jobs__MaxWaitSeconds", "200")]
+    [InlineData("Storage__IndexShards", "4")]
     public void AppSettings_Compiled_HaveValue(string name, string value)
     {
         Assert.Equal(value, AppSettings().GetProperty(name).GetString());
