@@ -35,7 +35,7 @@ public sealed class AppSettingsTests(CompiledInfraFixture infra) : IClassFixture
         TelemetryServiceCollectionExtensions.ClientIdSetting,
     ];
 
-    private static readonly Type[] OptionsTypes = [typeof(SubmitOptions), typeof(WatchOptions), typeof(RetentionOptions), typeof(ComputeOptions), typeof(HealthOptions), typeof(Functions.Callbacks.CallbacksOptions)];
+    private static readonly Type[] OptionsTypes = [typeof(SubmitOptions), typeof(WatchOptions), typeof(RetentionOptions), typeof(ComputeOptions), typeof(HealthOptions), typeof(Functions.Callbacks.CallbacksOptions), typeof(StorageOptions)];
 
     /// <summary>Every setting the app or the host reads, in app-setting form (<c>Section__Property</c>).</summary>
     public static IReadOnlySet<string> KnownSettings { get; } = OptionsTypes.SelectMany(OptionSettings)
@@ -73,6 +73,7 @@ public sealed class AppSettingsTests(CompiledInfraFixture infra) : IClassFixture
         Assert.NotEmpty(literal);
         Assert.Equal(int.Parse(literal["Compute:InvocationBudgetSeconds"]!), Bind<ComputeOptions>(configuration).InvocationBudgetSeconds);
         Assert.Equal(int.Parse(literal["Jobs:MaxWaitSeconds"]!), Bind<WatchOptions>(configuration).MaxWaitSeconds);
+        Assert.Equal(int.Parse(literal["Storage:IndexShards"]!), Bind<StorageOptions>(configuration).IndexShards);
     }
 
     [Fact]
