@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 namespace Functions.Storage;
 
 /// <summary>
-/// Group commit for the index partition: the listing entries, work-ledger entries and send marks of jobs submitted or
+/// Group commit for one index partition: the listing entries, work-ledger entries and send marks of jobs submitted or
 /// finished together go to storage in one entity-group transaction of up to <see cref="TableLimits.MaxBatch"/>
 /// actions and <see cref="MaxBytes"/>, one round trip for many jobs. A write waits only while the transactions before it are on their way.
 /// Each caller's actions stay in one transaction; a transaction refused as a whole is tried again one caller's

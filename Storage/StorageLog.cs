@@ -10,6 +10,6 @@ internal static partial class StorageLog
     [LoggerMessage(LogLevel.Warning, "Job {JobId} finished, but its listing entry was not updated ({Failure}): the listing reads its row until the next ledger pass")]
     public static partial void ListingLeftToRow(ILogger logger, string jobId, string failure);
 
-    [LoggerMessage(LogLevel.Warning, "The jobs table keeps its index in {Recorded} partitions, as first recorded; Storage:IndexShards says {Configured}, which applies only to a new table")]
+    [LoggerMessage(LogLevel.Information, "The jobs table keeps its index in {Recorded} partitions, as first recorded; Storage:IndexShards says {Configured}, which applies only to a new table")]
     public static partial void IndexShardsRecorded(ILogger logger, int recorded, int configured);
 }

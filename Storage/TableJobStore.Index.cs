@@ -137,7 +137,7 @@ public sealed partial class TableJobStore
     /// <summary>What <paramref name="idOf"/> reads from each index entry that matches its partition's filter, partition after partition.</summary>
     private async IAsyncEnumerable<string> FindInIndexAsync(Func<string, string> filterOf, Func<TableEntity, string> idOf, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var shards = await GuardAsync(Task.FromResult, cancellationToken);
+        var shards = await GuardAsync(shards => Task.FromResult(shards), cancellationToken);
         foreach (var partition in shards.Partitions)
         {
             await foreach (var id in FindAsync(filterOf(partition), idOf, cancellationToken)) yield return id;
