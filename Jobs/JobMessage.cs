@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Functions.Jobs;
 
@@ -7,9 +8,21 @@ namespace Functions.Jobs;
 /// <param name="Deferrals">How many times a busy instance has handed this work back to the queue.</param>
 /// <param name="TraceParent">The W3C trace context the message was sent under (<see cref="JobTracing"/>).</param>
 /// <param name="SentAt">When the message became visible on the queue, so its processing knows its time in the queue.</param>
+/// <param name="Group">
+/// The start messages of other small jobs sent at the same moment, carried in this one (at most <see cref="MaxGroup"/>):
+/// one queue write, one delete and one invocation for all of them. Each is run as if it had come alone.
+/// </param>
 public sealed record JobMessage(
-    string JobId, int? Range = null, int? Deferrals = null, string? TraceParent = null, string? TraceState = null, DateTimeOffset? SentAt = null)
+    string JobId, int? Range = null, int? Deferrals = null, string? TraceParent = null, string? TraceState = null, DateTimeOffset? SentAt = null,
+    IReadOnlyList<JobMessage>? Group = null)
 {
+    /// <summary>The most start messages one queue message carries besides its own: about 200 bytes each of the 64 KiB a message may hold.</summary>
+    public const int MaxGroup = 31;
+
+    /// <summary>This message and those it carries, each alone.</summary>
+    [JsonIgnore]
+    public IEnumerable<JobMessage> Each => (Group ?? []).Prepend(this with { Group = null });
+
     public string ToJson() => JsonSerializer.Serialize(this, JobJson.Options);
 
     public static bool TryParse(string text, [NotNullWhen(true)] out JobMessage? message)
@@ -25,9 +38,14 @@ public sealed record JobMessage(
             return false;
         }
 
-        if (message is null || !JobIds.IsWellFormed(message.JobId) || message.Range < 0 || message.Deferrals < 0) message = null;
+        if (message is null || !IsWellFormed(message) || !(message.Group ?? []).All(IsCarriedStart)) message = null;
         return message is not null;
     }
+
+    private static bool IsWellFormed(JobMessage message) => JobIds.IsWellFormed(message.JobId) && !(message.Range < 0) && !(message.Deferrals < 0) && !(message.Group?.Count > MaxGroup);
+
+    // A carried message is a plain start message: its group is the one carrying it.
+    private static bool IsCarriedStart(JobMessage? carried) => carried is { Range: null, Deferrals: null, Group: null } && IsWellFormed(carried);
 
     /// <summary>The job id of a message that is otherwise unreadable, so its job can still be ended.</summary>
     public static string? FindJobId(string text)

@@ -7,14 +7,30 @@ using Functions.Jobs;
 namespace Functions.Storage;
 
 /// <summary>The jobs queue in Queue storage, encoded as host.json's <c>messageEncoding</c> says (see <see cref="StorageClients"/>).</summary>
-public sealed class StorageJobQueue(QueueServiceClient queues, StorageInitializer storage, TimeProvider time) : IJobQueue
+public sealed class StorageJobQueue : IJobQueue
 {
-    private readonly QueueClient _jobs = queues.GetQueueClient(StorageNames.JobsQueue);
-    private readonly QueueClient _poison = queues.GetQueueClient(StorageNames.PoisonQueue);
+    private readonly QueueClient _jobs;
+    private readonly QueueClient _poison;
+    private readonly StorageInitializer _storage;
+    private readonly TimeProvider _time;
+    private readonly StartMessageWriter _starts;
 
-    public Task SendAsync(JobMessage message, CancellationToken cancellationToken, TimeSpan delay = default) =>
-        GuardAsync(() => _jobs.SendMessageAsync(
-            (message with { SentAt = time.GetUtcNow() + delay }).ToJson(), delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken), cancellationToken);
+    public StorageJobQueue(QueueServiceClient queues, StorageInitializer storage, TimeProvider time)
+    {
+        _jobs = queues.GetQueueClient(StorageNames.JobsQueue);
+        _poison = queues.GetQueueClient(StorageNames.PoisonQueue);
+        (_storage, _time) = (storage, time);
+        _starts = new StartMessageWriter(message => SendAsync(message, CancellationToken.None));
+    }
+
+    public Task SendAsync(JobMessage message, CancellationToken cancellationToken, TimeSpan delay = default)
+    {
+        var sentAt = _time.GetUtcNow() + delay;
+        var sent = message with { SentAt = sentAt, Group = message.Group?.Select(carried => carried with { SentAt = sentAt }).ToList() };
+        return GuardAsync(() => _jobs.SendMessageAsync(sent.ToJson(), delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken), cancellationToken);
+    }
+
+    public Task SendStartAsync(JobMessage message, CancellationToken cancellationToken) => _starts.SendAsync(message, cancellationToken);
 
     public Task<int> GetJobsDepthAsync(CancellationToken cancellationToken) =>
         GuardAsync(async () => (await _jobs.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount, cancellationToken);
@@ -40,7 +56,7 @@ public sealed class StorageJobQueue(QueueServiceClient queues, StorageInitialize
     /// <summary>Every operation: the queues exist first, and a transient failure becomes <see cref="StorageUnavailableException"/>.</summary>
     private Task<T> GuardAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken) => StorageFailures.GuardAsync(async () =>
     {
-        await storage.EnsureQueuesAsync(cancellationToken);
+        await _storage.EnsureQueuesAsync(cancellationToken);
         return await operation();
     }, cancellationToken);
 }

@@ -10,10 +10,12 @@ namespace Functions.Jobs.Run;
 /// The compute side of jobs, one queue message at a time: reads what the message asks for and hands it on. A start
 /// message starts the job (<see cref="JobStart"/>) and computes its first range; a range message computes that range
 /// (<see cref="RangeComputation"/>); whoever stores the last needed partial finishes the job (<see cref="JobCompletion"/>).
-/// Every step is safe to repeat, since delivery is at least once.
+/// A message carrying a group of small jobs' starts runs them all at once, each as if it had come alone. Every step is
+/// safe to repeat, since delivery is at least once.
 /// </summary>
 public sealed class JobRunner(
     IJobRows rows,
+    IJobQueue queue,
     ComputeKinds kinds,
     RangePlanner planner,
     JobStart start,
@@ -34,6 +36,12 @@ public sealed class JobRunner(
             return;
         }
 
+        // A failing job fails its group's message, which is tried again; the jobs that finished skip their turn.
+        await Task.WhenAll(message.Each.Select(one => RunOneAsync(one, cancellationToken)));
+    }
+
+    private async Task RunOneAsync(JobMessage message, CancellationToken cancellationToken)
+    {
         var received = time.GetUtcNow();
         using var processing = JobTracing.StartProcessing(message, received);
         if (message.SentAt is { } sent) metrics.MessageWaited(received - sent);
@@ -105,9 +113,19 @@ public sealed class JobRunner(
             await completion.CompleteAsync(computed.Started, plan, computed.Partial, cancellationToken);
     }
 
-    /// <summary>Ends the job of a message the host gave up on after maxDequeueCount attempts.</summary>
+    /// <summary>
+    /// Ends the job of a message the host gave up on after maxDequeueCount attempts. A group's message is split instead:
+    /// each of its jobs is sent alone, so only a job that fails on its own is given up on.
+    /// </summary>
     public async Task FailPoisonedAsync(string messageText, CancellationToken cancellationToken)
     {
+        if (JobMessage.TryParse(messageText, out var message) && message.Group is { Count: > 0 })
+        {
+            foreach (var one in message.Each) await queue.SendAsync(one, cancellationToken);
+            JobLog.GroupSplit(logger, message.Group.Count + 1);
+            return;
+        }
+
         if (JobMessage.FindJobId(messageText) is not { } jobId)
         {
             JobLog.MalformedMessage(logger, Truncate(messageText));

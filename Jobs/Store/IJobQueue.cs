@@ -6,6 +6,12 @@ public interface IJobQueue
     /// <summary>Sends a message, visible to the listeners after <paramref name="delay"/> (at once by default).</summary>
     Task SendAsync(JobMessage message, CancellationToken cancellationToken, TimeSpan delay = default);
 
+    /// <summary>
+    /// Sends a small job's start message, at once, in one queue message with the others sent at the same moment
+    /// (<see cref="JobMessage.Group"/>).
+    /// </summary>
+    Task SendStartAsync(JobMessage message, CancellationToken cancellationToken);
+
     /// <summary>The approximate number of messages in the jobs queue, invisible ones included.</summary>
     Task<int> GetJobsDepthAsync(CancellationToken cancellationToken);
 

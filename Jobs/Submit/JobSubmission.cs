@@ -28,6 +28,9 @@ public sealed class JobSubmission(
     IOptions<SubmitOptions> options,
     ILogger<JobSubmission> logger)
 {
+    /// <summary>The most a job may take to share its start message: a group of 32 such jobs is under 2 core-seconds.</summary>
+    public const double SmallJobCoreSeconds = 0.05;
+
     private readonly CachedRead<int> _depth = new(queue.GetJobsDepthAsync, time);
 
     /// <summary>
@@ -129,7 +132,8 @@ public sealed class JobSubmission(
         try
         {
             using var enqueue = JobTracing.Start("jobs send", job.Id, ActivityKind.Producer);
-            await queue.SendAsync(new JobMessage(job.Id).Carrying(job), storageDeadline);
+            var start = new JobMessage(job.Id).Carrying(job);
+            await (IsSmall(job) ? queue.SendStartAsync(start, storageDeadline) : queue.SendAsync(start, storageDeadline));
         }
         catch (Exception e)
         {
@@ -143,6 +147,13 @@ public sealed class JobSubmission(
         await MarkSentAsync(job.Id, storageDeadline);
         return Accepted(job, version);
     }
+
+    /// <summary>
+    /// A job whose start message may share a queue message with others (<see cref="JobMessage.Group"/>): one range, at
+    /// most <see cref="SmallJobCoreSeconds"/>, so a full group is a moment of work and the queue's length still tells
+    /// the scaler how much work waits.
+    /// </summary>
+    private static bool IsSmall(JobRecord job) => job.Estimate is { Ranges: 1, WorstCoreSeconds: <= SmallJobCoreSeconds };
 
     private JobSnapshot Accepted(JobRecord job, string version)
     {

@@ -133,6 +133,8 @@ public sealed class FaultTests(AzuriteFixture azurite) : IAsyncLifetime
                 throw new StorageUnavailableException("The queue service refused the connection.", unanswered: false);
             }
 
+            public Task SendStartAsync(JobMessage message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
+
             public Task<int> GetJobsDepthAsync(CancellationToken cancellationToken)
             {
                 Interlocked.Increment(ref counts._depthReads);
