@@ -133,7 +133,7 @@ public sealed class JobSubmission(
         {
             using var enqueue = JobTracing.Start("jobs send", job.Id, ActivityKind.Producer);
             var start = new JobMessage(job.Id).Carrying(job);
-            await (IsSmall(job) ? queue.SendStartAsync(start, storageDeadline) : queue.SendAsync(start, storageDeadline));
+            await (options.Value.GroupSmallStarts && IsSmall(job) ? queue.SendStartAsync(start, storageDeadline) : queue.SendAsync(start, storageDeadline));
         }
         catch (Exception e)
         {

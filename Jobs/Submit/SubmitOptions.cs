@@ -36,4 +36,10 @@ public sealed class SubmitOptions
     /// <summary>Submits are refused (503) while the jobs queued and running are expected to take this many core-seconds.</summary>
     [Range(1, int.MaxValue)]
     public int MaxQueuedCoreSeconds { get; set; } = 50_000;
+
+    /// <summary>
+    /// Small jobs' start messages share queue messages (<see cref="JobMessage.Group"/>). Off unless set: a build from
+    /// before groups would run only the first job of a shared message, so turn it on once no such build runs.
+    /// </summary>
+    public bool GroupSmallStarts { get; set; }
 }

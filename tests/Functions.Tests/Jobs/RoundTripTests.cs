@@ -78,7 +78,11 @@ public sealed class RoundTripTests(AzuriteFixture azurite, ITestOutputHelper out
         var requests = new RequestLog();
         // Started in the past: the clock runs ahead as the test goes, and the listing's newest jobs must stay the other tests'.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-10));
-        var settings = new Dictionary<string, string?> { ["Storage:IndexShards"] = indexShards.ToString(CultureInfo.InvariantCulture) };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:IndexShards"] = indexShards.ToString(CultureInfo.InvariantCulture),
+            ["Jobs:GroupSmallStarts"] = "true",
+        };
         var app = new FunctionApp(connectionString, settings, services =>
         {
             services.AddSingleton<TimeProvider>(clock);
