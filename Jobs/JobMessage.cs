@@ -16,7 +16,7 @@ public sealed record JobMessage(
     string JobId, int? Range = null, int? Deferrals = null, string? TraceParent = null, string? TraceState = null, DateTimeOffset? SentAt = null,
     IReadOnlyList<JobMessage>? Group = null)
 {
-    /// <summary>The most start messages one queue message carries besides its own: about 200 bytes each of the 64 KiB a message may hold.</summary>
+    /// <summary>The most start messages one queue message carries besides its own (the sender also keeps a group's size in bounds).</summary>
     public const int MaxGroup = 31;
 
     /// <summary>This message and those it carries, each alone.</summary>
@@ -47,20 +47,23 @@ public sealed record JobMessage(
     // A carried message is a plain start message: its group is the one carrying it.
     private static bool IsCarriedStart(JobMessage? carried) => carried is { Range: null, Deferrals: null, Group: null } && IsWellFormed(carried);
 
-    /// <summary>The job id of a message that is otherwise unreadable, so its job can still be ended.</summary>
-    public static string? FindJobId(string text)
+    /// <summary>The job ids of a message that is otherwise unreadable (its own, then its group's), so its jobs can still be run or ended.</summary>
+    public static IReadOnlyList<string> FindJobIds(string text)
     {
         try
         {
             using var document = JsonDocument.Parse(text);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("jobId", out var id)
-                && id.ValueKind == JsonValueKind.String
-                && JobIds.IsWellFormed(id.GetString()) ? id.GetString() : null;
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return [];
+            var carried = document.RootElement.TryGetProperty("group", out var group) && group.ValueKind == JsonValueKind.Array
+                ? group.EnumerateArray().Where(element => element.ValueKind == JsonValueKind.Object) : [];
+            return [.. carried.Prepend(document.RootElement).Select(IdOf).OfType<string>().Where(JobIds.IsWellFormed)];
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return null;
+            return [];
         }
     }
+
+    private static string? IdOf(JsonElement message) =>
+        message.TryGetProperty("jobId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
 }

@@ -5,8 +5,9 @@ namespace Functions.Jobs;
 /// <summary>
 /// The job's spans, one trace from the submit to the result. Storage queue messages have no headers, so the trace
 /// context (W3C <c>traceparent</c>, <c>tracestate</c>) travels in the message body, and the job row keeps the submit's
-/// so a requeued message still joins its trace. Each queue invocation handles one message, so its span is a child of
-/// the context its message carries (a batch here is only how the host fetches, not one invocation).
+/// so a requeued message still joins its trace. Each job an invocation runs (its message's, or each start a group
+/// carries) gets a span that is a child of the context its own message carries (a batch here is only how the host
+/// fetches, not one invocation).
 /// </summary>
 public static class JobTracing
 {

@@ -14,6 +14,10 @@ internal sealed class StartMessageWriter(Func<JobMessage, Task> send)
     // Sends on their way at once: one more is being filled while one is answered.
     private const int InFlight = 2;
 
+    // A message may hold 64 KiB, base64-encoded (host.json) to 4/3 of its JSON: a group stops adding at 32 KiB of
+    // JSON, however long its callers' trace states.
+    private const int MaxJsonLength = 32 * 1024;
+
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _slots = new(InFlight);
     private int _started;
@@ -21,7 +25,7 @@ internal sealed class StartMessageWriter(Func<JobMessage, Task> send)
     public Task SendAsync(JobMessage message, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _started, 1) == 0) _ = Task.Run(SendLoopAsync);
-        var pending = new Pending(message, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(message, message.ToJson().Length, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _pending.Writer.TryWrite(pending);
         return pending.Sent.Task.WaitAsync(cancellationToken);
     }
@@ -33,7 +37,14 @@ internal sealed class StartMessageWriter(Func<JobMessage, Task> send)
         {
             await _slots.WaitAsync();
             var batch = new List<Pending>();
-            while (batch.Count <= JobMessage.MaxGroup && reader.TryRead(out var next)) batch.Add(next);
+            var length = 0;
+            while (batch.Count <= JobMessage.MaxGroup && reader.TryPeek(out var next) && (batch.Count == 0 || length + next.JsonLength <= MaxJsonLength))
+            {
+                batch.Add(next);
+                length += next.JsonLength;
+                reader.TryRead(out _);
+            }
+
             _ = SendOneAsync(batch);
         }
     }
@@ -57,5 +68,5 @@ internal sealed class StartMessageWriter(Func<JobMessage, Task> send)
         }
     }
 
-    private sealed record Pending(JobMessage Message, TaskCompletionSource Sent);
+    private sealed record Pending(JobMessage Message, int JsonLength, TaskCompletionSource Sent);
 }
