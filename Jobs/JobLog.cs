@@ -92,6 +92,6 @@ internal static partial class JobLog
     [LoggerMessage(LogLevel.Debug, "The queues' oldest messages could not be read again")]
     public static partial void QueueAgeStillUnread(ILogger logger, Exception exception);
 
-    [LoggerMessage(LogLevel.Warning, "A message of {Jobs} jobs' starts was given up on; each job is sent alone, so only one that fails alone is failed")]
+    [LoggerMessage(LogLevel.Warning, "A message of {Jobs} jobs' starts was given up on or could not be read; each job is sent alone, so only one that fails alone is failed")]
     public static partial void GroupSplit(ILogger logger, int jobs);
 }

@@ -31,8 +31,17 @@ public sealed class JobRunner(
         if (!JobMessage.TryParse(messageText, out var message))
         {
             JobLog.MalformedMessage(logger, Truncate(messageText));
-            if (JobMessage.FindJobId(messageText) is { } jobId)
+            var jobIds = JobMessage.FindJobIds(messageText);
+            if (jobIds.Count > 1)
+            {
+                // A group's message that cannot be read: its jobs are stored, so each can start again from a plain start.
+                await SendEachAloneAsync(jobIds.Select(id => new JobMessage(id)), cancellationToken);
+            }
+            else if (jobIds is [var jobId])
+            {
                 await completion.FailAsync(jobId, new JobError("malformed-message", "The job's queue message could not be read."), cancellationToken);
+            }
+
             return;
         }
 
@@ -121,18 +130,36 @@ public sealed class JobRunner(
     {
         if (JobMessage.TryParse(messageText, out var message) && message.Group is { Count: > 0 })
         {
-            foreach (var one in message.Each) await queue.SendAsync(one, cancellationToken);
-            JobLog.GroupSplit(logger, message.Group.Count + 1);
+            await SendEachAloneAsync(message.Each, cancellationToken);
             return;
         }
 
-        if (JobMessage.FindJobId(messageText) is not { } jobId)
+        var jobIds = JobMessage.FindJobIds(messageText);
+        if (jobIds.Count > 1)
+        {
+            await SendEachAloneAsync(jobIds.Select(id => new JobMessage(id)), cancellationToken);
+        }
+        else if (jobIds is [var jobId])
+        {
+            await completion.FailAsync(jobId, new JobError("retries-exhausted", "The computation failed on every attempt and was given up."), cancellationToken);
+        }
+        else
         {
             JobLog.MalformedMessage(logger, Truncate(messageText));
-            return;
+        }
+    }
+
+    /// <summary>Splits a group's message: each job is sent alone, so only a job that fails on its own is given up on.</summary>
+    private async Task SendEachAloneAsync(IEnumerable<JobMessage> starts, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var start in starts)
+        {
+            await queue.SendAsync(start, cancellationToken);
+            count++;
         }
 
-        await completion.FailAsync(jobId, new JobError("retries-exhausted", "The computation failed on every attempt and was given up."), cancellationToken);
+        JobLog.GroupSplit(logger, count);
     }
 
     private IComputePlan Plan(JobRecord job)

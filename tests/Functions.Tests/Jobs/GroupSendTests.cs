@@ -45,15 +45,7 @@ public sealed class GroupSendTests(AzuriteFixture azurite) : IAsyncLifetime
 
         await Task.WhenAll(ids.Select(id => queue.SendStartAsync(new JobMessage(id), CancellationToken.None)));
 
-        var sent = new List<JobMessage>();
-        while ((await _app.RawJobsQueue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } received)
-        {
-            foreach (var message in received)
-            {
-                Assert.True(JobMessage.TryParse(FunctionApp.DecodeAsHost(message.MessageText), out var read));
-                sent.Add(read);
-            }
-        }
+        var sent = await ReceiveAllAsync();
 
         Assert.InRange(sent.Count, 1, ids.Count / 2);
         Assert.Equal(ids.Order(), sent.SelectMany(m => m.Each).Select(m => m.JobId).Order());
@@ -76,13 +68,55 @@ public sealed class GroupSendTests(AzuriteFixture azurite) : IAsyncLifetime
         var failing = (await StoreAsync("""{"failures":1000}""", "faulty", 1))[0];
         var fine = await StoreAsync("""{"limit":1000}""", "primes", 2);
 
-        await SendGroupAsync([failing, .. fine]);
+        await SendGroupAsync([fine[0], failing, fine[1]]);
         await _app.PumpUntilAsync(async () => await _app.StatusAsync(failing) == JobStatus.Failed, Deadline);
 
         Assert.True(await AllAsync(fine, JobStatus.Succeeded));
         // Given up on once in the group, then once alone.
         Assert.Equal(2 * HostJson.MaxDequeueCount, _faulty.Attempts);
         Assert.Equal("retries-exhausted", (await _app.Store.GetAsync(failing, CancellationToken.None))!.Job.Error!.Code);
+    }
+
+    [Fact]
+    public async Task Compute_UnreadableGroupMessage_SendsEachJobAlone()
+    {
+        var ids = await StoreAsync("""{"limit":1000}""", "primes", 2);
+        var unreadable = $$"""{"jobId":"{{ids[0]}}","group":[{"jobId":"{{ids[1]}}","range":1}]}""";
+
+        await _app.Compute.Compute(unreadable, CancellationToken.None);
+
+        var sent = await ReceiveAllAsync();
+        Assert.Equal(ids.Order(), sent.Select(m => m.JobId).Order());
+        Assert.All(sent, m => Assert.Null(m.Group));
+        Assert.True(await AllAsync(ids, JobStatus.Queued));
+    }
+
+    [Fact]
+    public async Task SendStart_LongTraceStates_KeepEachMessageWithinWhatAQueueMessageHolds()
+    {
+        var traceState = "vendor=" + new string('x', 4000);
+        var queue = _app.Services.GetRequiredService<IJobQueue>();
+
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => queue.SendStartAsync(new JobMessage(JobIds.New(), TraceState: traceState), CancellationToken.None)));
+
+        var sent = await ReceiveAllAsync();
+        Assert.Equal(32, sent.Sum(m => m.Each.Count()));
+        Assert.All(sent, m => Assert.InRange(m.ToJson().Length, 1, 33 * 1024));
+    }
+
+    private async Task<List<JobMessage>> ReceiveAllAsync()
+    {
+        var sent = new List<JobMessage>();
+        while ((await _app.RawJobsQueue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } received)
+        {
+            foreach (var message in received)
+            {
+                Assert.True(JobMessage.TryParse(FunctionApp.DecodeAsHost(message.MessageText), out var read));
+                sent.Add(read);
+            }
+        }
+
+        return sent;
     }
 
     private async Task<List<string>> StoreAsync(string input, string kind, int count)
