@@ -115,6 +115,22 @@ public sealed class FunctionApp : IAsyncDisposable
     }
 
     /// <summary>Decodes a raw queue message the way the host does for host.json's messageEncoding.</summary>
+    /// <summary>Takes every message off the jobs queue (hidden for 5 minutes) and reads it: what the app has sent.</summary>
+    public async Task<List<JobMessage>> TakeJobMessagesAsync()
+    {
+        var taken = new List<JobMessage>();
+        while ((await _rawJobs.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } received)
+        {
+            foreach (var message in received)
+            {
+                var text = DecodeAsHost(message.MessageText);
+                taken.Add(JobMessage.TryParse(text, out var read) ? read : throw new InvalidDataException($"Not a job message: {text}"));
+            }
+        }
+
+        return taken;
+    }
+
     public static string DecodeAsHost(string raw) =>
         TryDecodeAsHost(raw) ?? throw new FormatException("The message is not in host.json's messageEncoding.");
 

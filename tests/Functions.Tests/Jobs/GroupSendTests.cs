@@ -45,7 +45,7 @@ public sealed class GroupSendTests(AzuriteFixture azurite) : IAsyncLifetime
 
         await Task.WhenAll(ids.Select(id => queue.SendStartAsync(new JobMessage(id), CancellationToken.None)));
 
-        var sent = await ReceiveAllAsync();
+        var sent = await _app.TakeJobMessagesAsync();
 
         Assert.InRange(sent.Count, 1, ids.Count / 2);
         Assert.Equal(ids.Order(), sent.SelectMany(m => m.Each).Select(m => m.JobId).Order());
@@ -85,7 +85,7 @@ public sealed class GroupSendTests(AzuriteFixture azurite) : IAsyncLifetime
 
         await _app.Compute.Compute(unreadable, CancellationToken.None);
 
-        var sent = await ReceiveAllAsync();
+        var sent = await _app.TakeJobMessagesAsync();
         Assert.Equal(ids.Order(), sent.Select(m => m.JobId).Order());
         Assert.All(sent, m => Assert.Null(m.Group));
         Assert.True(await AllAsync(ids, JobStatus.Queued));
@@ -99,24 +99,9 @@ public sealed class GroupSendTests(AzuriteFixture azurite) : IAsyncLifetime
 
         await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => queue.SendStartAsync(new JobMessage(JobIds.New(), TraceState: traceState), CancellationToken.None)));
 
-        var sent = await ReceiveAllAsync();
+        var sent = await _app.TakeJobMessagesAsync();
         Assert.Equal(32, sent.Sum(m => m.Each.Count()));
         Assert.All(sent, m => Assert.InRange(m.ToJson().Length, 1, 33 * 1024));
-    }
-
-    private async Task<List<JobMessage>> ReceiveAllAsync()
-    {
-        var sent = new List<JobMessage>();
-        while ((await _app.RawJobsQueue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } received)
-        {
-            foreach (var message in received)
-            {
-                Assert.True(JobMessage.TryParse(FunctionApp.DecodeAsHost(message.MessageText), out var read));
-                sent.Add(read);
-            }
-        }
-
-        return sent;
     }
 
     private async Task<List<string>> StoreAsync(string input, string kind, int count)

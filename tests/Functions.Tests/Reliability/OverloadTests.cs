@@ -92,25 +92,9 @@ public sealed class OverloadTests(AzuriteFixture azurite)
         Assert.Equal(before.Rows.Count + 3 * accepted, after.Rows.Count);
         Assert.Equal(
             answers.Where(a => a.Status == 202).Select(a => a.Json.GetProperty("id").GetString()!).Order(),
-            (await StartsQueuedAsync(app)).Order());
+            (await app.TakeJobMessagesAsync()).SelectMany(message => message.Each).Select(start => start.JobId).Order());
         Assert.Empty(after.Blobs.Except(before.Blobs));
         await app.ClearQueuesAsync();
-    }
-
-    /// <summary>The jobs the start messages on the queue carry, each message taken off the queue to be read.</summary>
-    private static async Task<List<string>> StartsQueuedAsync(FunctionApp app)
-    {
-        var starts = new List<string>();
-        while ((await app.RawJobsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } received)
-        {
-            foreach (var message in received)
-            {
-                Assert.True(JobMessage.TryParse(FunctionApp.DecodeAsHost(message.MessageText), out var start));
-                starts.AddRange(start.Each.Select(one => one.JobId));
-            }
-        }
-
-        return starts;
     }
 
     private FunctionApp App(int permits, int deadlineSeconds, Action<IServiceCollection>? services = null) => new(
