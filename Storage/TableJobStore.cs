@@ -20,7 +20,7 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.JobsTable);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.ResultsContainer);
-    private readonly ConcurrentDictionary<string, Lazy<IndexWriter>> _indexWriters = new();
+    private readonly ConcurrentDictionary<string, IndexWriter> _indexWriters = new();
 
     /// <summary>The input is one string property of the job row.</summary>
     public int MaxInputLength => TableLimits.MaxStringLength;
@@ -163,9 +163,8 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
 
     private static TableTransactionAction Delete(string partition, string row) => new(TableTransactionActionType.Delete, new TableEntity(partition, row), ETag.All);
 
-    /// <summary>The group commit of one index partition, started on its first write.</summary>
-    private IndexWriter IndexWriterOf(string partition) =>
-        _indexWriters.GetOrAdd(partition, _ => new Lazy<IndexWriter>(() => new IndexWriter(_table))).Value;
+    /// <summary>The group commit of one index partition (a writer made in a race and not kept never starts).</summary>
+    private IndexWriter IndexWriterOf(string partition) => _indexWriters.GetOrAdd(partition, _ => new IndexWriter(_table));
 
     /// <summary>One entity-group transaction deleting rows of one partition (at most <see cref="TableLimits.MaxBatch"/>).</summary>
     private Task DeleteAllAsync(IEnumerable<ITableEntity> rows, CancellationToken cancellationToken) =>
