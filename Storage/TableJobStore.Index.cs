@@ -31,12 +31,8 @@ public sealed partial class TableJobStore
 
     public Task ForgetUnsentAsync(string id, CancellationToken cancellationToken) => GuardAsync(async shards =>
     {
-        var partition = shards.PartitionOf(id);
-        var marker = await _table.GetEntityIfExistsAsync<TableEntity>(partition, SendRow(id), ["CreatedAt"], cancellationToken);
-        if (!marker.HasValue) return;
-        await _table.DeleteEntityAsync(partition, IndexRow(marker.Value!.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
-        await _table.DeleteEntityAsync(partition, WorkRow(id), ETag.All, cancellationToken);
-        await _table.DeleteEntityAsync(partition, SendRow(id), ETag.All, cancellationToken);
+        var marker = await _table.GetEntityIfExistsAsync<TableEntity>(shards.PartitionOf(id), SendRow(id), ["CreatedAt"], cancellationToken);
+        if (marker.HasValue) await DeleteIndexEntriesAsync(shards, id, marker.Value!.GetDateTimeOffset("CreatedAt"), cancellationToken);
     }, cancellationToken);
 
     /// <summary>

@@ -142,12 +142,18 @@ public sealed partial class TableJobStore(TableServiceClient tables, BlobService
         foreach (var batch in rows.Where(r => r.RowKey != JobRow).Chunk(TableLimits.MaxBatch))
             await DeleteAllAsync(batch, cancellationToken);
         if (rows.SingleOrDefault(r => r.RowKey == JobRow) is not { } jobRow) return;
-        var partition = shards.PartitionOf(id);
-        await _table.DeleteEntityAsync(partition, IndexRow(jobRow.GetDateTimeOffset("CreatedAt") ?? default, id), ETag.All, cancellationToken);
-        await _table.DeleteEntityAsync(partition, WorkRow(id), ETag.All, cancellationToken);
-        await _table.DeleteEntityAsync(partition, SendRow(id), ETag.All, cancellationToken);
+        await DeleteIndexEntriesAsync(shards, id, jobRow.GetDateTimeOffset("CreatedAt"), cancellationToken);
         await _table.DeleteEntityAsync(id, JobRow, ETag.All, cancellationToken);
     }, cancellationToken);
+
+    /// <summary>A job's listing, work and send entries, in its index partition; those already gone are no matter.</summary>
+    private async Task DeleteIndexEntriesAsync(IndexShards shards, string id, DateTimeOffset? createdAt, CancellationToken cancellationToken)
+    {
+        var partition = shards.PartitionOf(id);
+        await _table.DeleteEntityAsync(partition, IndexRow(createdAt ?? default, id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(partition, WorkRow(id), ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(partition, SendRow(id), ETag.All, cancellationToken);
+    }
 
     /// <summary>What <paramref name="idOf"/> reads from each row that matches <paramref name="filter"/>: a job's id.</summary>
     private async IAsyncEnumerable<string> FindAsync(string filter, Func<TableEntity, string> idOf, [EnumeratorCancellation] CancellationToken cancellationToken)
